@@ -1,0 +1,197 @@
+// host_api.cpp: the functions behind ds_host_api. Each one is noexcept in
+// effect: it catches everything so no exception crosses into a plugin.
+#include "api/host_api.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <new>
+
+#include "api/abi_layout.hpp"
+#include "common/log.hpp"
+#include "common/progress.hpp"
+#include "common/user_error.hpp"
+#include "runtime/tensor_api.hpp"
+
+// Progress handles are host Progress objects.
+struct ds_progress {
+  dsforge::Progress progress;
+};
+
+namespace dsforge {
+namespace {
+
+// --- errors --------------------------------------------------------------
+
+ds_error* api_error_new(int32_t code, const char* message) {
+  try {
+    return new ds_error{code, message ? message : ""};
+  } catch (...) {
+    return nullptr;  // only std::bad_alloc; an allocation-free fallback would hide it
+  }
+}
+int32_t api_error_code(const ds_error* e) { return e ? e->code : DS_OK; }
+const char* api_error_message(const ds_error* e) { return e ? e->message.c_str() : ""; }
+void api_error_free(ds_error* e) { delete e; }
+
+// --- logging -------------------------------------------------------------
+
+void api_log(int32_t level, const char* component, const char* message) {
+  try {
+    auto lvl = static_cast<log::Level>(std::clamp<int32_t>(level, DS_LOG_DEBUG, DS_LOG_ERROR));
+    log::write(lvl, component ? component : "plugin", message ? message : "");
+  } catch (...) {
+  }
+}
+
+// --- config --------------------------------------------------------------
+
+const nlohmann::json* lookup(const ds_config* cfg, const char* pointer) {
+  if (cfg == nullptr || pointer == nullptr) return nullptr;
+  try {
+    nlohmann::json::json_pointer ptr(pointer);
+    if (!cfg->value.contains(ptr)) return nullptr;
+    return &cfg->value.at(ptr);
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+ds_error* missing(const char* pointer) {
+  return make_error(DS_ERR_NOT_FOUND, fmt::format("config key '{}' not found", pointer ? pointer : "(null)"));
+}
+ds_error* wrong_type(const char* pointer, const char* expected, const nlohmann::json& v) {
+  return make_error(DS_ERR_INVALID_ARGUMENT,
+                    fmt::format("config key '{}': expected {}, got {}", pointer, expected, v.type_name()));
+}
+
+const char* api_config_json(const ds_config* cfg) { return cfg ? cfg->text.c_str() : "{}"; }
+int32_t api_config_has(const ds_config* cfg, const char* pointer) { return lookup(cfg, pointer) != nullptr; }
+
+ds_error* api_config_string(const ds_config* cfg, const char* pointer, ds_str* out) {
+  const nlohmann::json* v = lookup(cfg, pointer);
+  if (v == nullptr) return missing(pointer);
+  if (!v->is_string()) return wrong_type(pointer, "a string", *v);
+  const auto& s = v->get_ref<const std::string&>();
+  *out = ds_str{s.data(), s.size()};
+  return nullptr;
+}
+ds_error* api_config_int(const ds_config* cfg, const char* pointer, int64_t* out) {
+  const nlohmann::json* v = lookup(cfg, pointer);
+  if (v == nullptr) return missing(pointer);
+  if (!v->is_number_integer()) return wrong_type(pointer, "an integer", *v);
+  *out = v->get<int64_t>();
+  return nullptr;
+}
+ds_error* api_config_double(const ds_config* cfg, const char* pointer, double* out) {
+  const nlohmann::json* v = lookup(cfg, pointer);
+  if (v == nullptr) return missing(pointer);
+  if (!v->is_number()) return wrong_type(pointer, "a number", *v);
+  *out = v->get<double>();
+  return nullptr;
+}
+ds_error* api_config_bool(const ds_config* cfg, const char* pointer, int32_t* out) {
+  const nlohmann::json* v = lookup(cfg, pointer);
+  if (v == nullptr) return missing(pointer);
+  if (!v->is_boolean()) return wrong_type(pointer, "a boolean", *v);
+  *out = v->get<bool>() ? 1 : 0;
+  return nullptr;
+}
+ds_error* api_config_array_size(const ds_config* cfg, const char* pointer, size_t* out) {
+  const nlohmann::json* v = lookup(cfg, pointer);
+  if (v == nullptr) return missing(pointer);
+  if (!v->is_array()) return wrong_type(pointer, "an array", *v);
+  *out = v->size();
+  return nullptr;
+}
+
+// --- progress (1.1) ------------------------------------------------------
+
+ds_progress* api_progress_begin(const char* label, uint64_t total, const char* unit) {
+  try {
+    return new ds_progress{Progress(label ? label : "work", total, unit ? unit : "items")};
+  } catch (...) {
+    return nullptr;
+  }
+}
+void api_progress_advance(ds_progress* p, uint64_t delta) {
+  if (p != nullptr) p->progress.advance(delta);
+}
+void api_progress_end(ds_progress* p) {
+  if (p == nullptr) return;
+  try {
+    p->progress.finish();
+  } catch (...) {
+  }
+  delete p;
+}
+
+ds_host_api make_table() {
+  ds_host_api t{};
+  t.struct_size = sizeof(ds_host_api);
+  t.abi_major = DS_ABI_MAJOR;
+  t.abi_minor = DS_ABI_MINOR;
+  t.error_new = &api_error_new;
+  t.error_code = &api_error_code;
+  t.error_message = &api_error_message;
+  t.error_free = &api_error_free;
+  t.log = &api_log;
+  t.config_json = &api_config_json;
+  t.config_has = &api_config_has;
+  t.config_string = &api_config_string;
+  t.config_int = &api_config_int;
+  t.config_double = &api_config_double;
+  t.config_bool = &api_config_bool;
+  t.config_array_size = &api_config_array_size;
+  t.tensor = tensor_api();
+  t.progress_begin = &api_progress_begin;
+  t.progress_advance = &api_progress_advance;
+  t.progress_end = &api_progress_end;
+  return t;
+}
+
+}  // namespace
+
+size_t host_api_size(uint32_t minor) {
+  return minor == 0 ? abi::kHostApiSize_1_0 : abi::kHostApiSize_1_1;
+}
+
+const ds_host_api* host_api_for_minor(uint32_t minor) {
+  static const ds_host_api v1_1 = make_table();
+  static const ds_host_api v1_0 = [] {
+    ds_host_api t = make_table();
+    t.struct_size = abi::kHostApiSize_1_0;
+    t.abi_minor = 0;
+    return t;
+  }();
+  return minor == 0 ? &v1_0 : &v1_1;
+}
+
+std::string take_error_message(ds_error* e) {
+  if (e == nullptr) return "";
+  std::unique_ptr<ds_error> owned(e);
+  return owned->message;
+}
+
+void throw_if_error(ds_error* e, const std::string& context) {
+  if (e == nullptr) return;
+  std::unique_ptr<ds_error> owned(e);
+  throw UserError(fmt::format("{}: {} ({})", context, owned->message, status_name(owned->code)));
+}
+
+const char* status_name(int32_t code) {
+  switch (code) {
+    case DS_OK: return "ok";
+    case DS_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case DS_ERR_NOT_FOUND: return "not found";
+    case DS_ERR_UNSUPPORTED: return "unsupported";
+    case DS_ERR_IO: return "I/O error";
+    case DS_ERR_BAD_DATA: return "bad data";
+    case DS_ERR_OUT_OF_MEMORY: return "out of memory";
+    case DS_ERR_VERSION: return "version mismatch";
+    case DS_ERR_CANCELLED: return "cancelled";
+    default: return "internal error";
+  }
+}
+
+}  // namespace dsforge

@@ -1,0 +1,24 @@
+// user_error.hpp: the one exception type dshost throws for problems the user
+// can fix (bad TOML, missing file, refused plugin). Its message is shown as is,
+// so it must already name the file, line, field or value. Bugs use other
+// exception types and are reported as internal errors.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace dsforge {
+
+class UserError : public std::runtime_error {
+ public:
+  explicit UserError(const std::string& message) : std::runtime_error(message) {}
+};
+
+template <class... Args>
+[[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) {
+  throw UserError(fmt::format(format, std::forward<Args>(args)...));
+}
+
+}  // namespace dsforge

@@ -1,0 +1,65 @@
+// main.cpp: dshost's command line. Parses options (CLI11), configures logging
+// and dispatches to host/cli. Turns errors into one clear line and an exit
+// code: 1 for problems the user can fix, 2 for usage, 3 for internal errors.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "common/log.hpp"
+#include "common/user_error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace dsforge;
+  CLI::App app{"dshost: build a private DeepSeek-style LLM from one TOML pipeline"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", cli::version_text());
+
+  cli::GlobalOptions global;
+  bool quiet = false, verbose = false;
+  std::string log_format = "text";
+  app.add_flag("-q,--quiet", quiet, "Only warnings and errors")->group("Global");
+  app.add_flag("-v,--verbose", verbose, "Debug output (plugin loading and more)")->group("Global");
+  app.add_option("--log-format", log_format, "text or json (one JSON object per line)")
+      ->check(CLI::IsMember({"text", "json"}))->group("Global");
+  app.add_option("--plugin-path", global.plugin_path, "Extra plugin directory (repeatable)")->group("Global");
+
+  std::filesystem::path pipeline;
+  std::string only;
+  auto* run = app.add_subcommand("run", "Run a pipeline's stages in order");
+  run->add_option("pipeline", pipeline, "Pipeline TOML file")->required();
+  run->add_option("--only", only, "Run only the stage with this id");
+  run->fallthrough();
+
+  auto* validate = app.add_subcommand("validate", "Check a pipeline (schema, plugins, ABI) without running it");
+  validate->add_option("pipeline", pipeline, "Pipeline TOML file")->required();
+  validate->fallthrough();
+
+  std::string describe;
+  bool json = false;
+  auto* plugins = app.add_subcommand("plugins", "List loadable plugins, their ABI versions and settings");
+  plugins->add_option("--describe", describe, "Show one component's settings and JSON Schema");
+  plugins->add_flag("--json", json, "Machine-readable output");
+  plugins->fallthrough();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  log::configure(quiet ? log::Level::warn : verbose ? log::Level::debug : log::Level::info,
+                 log_format == "json" ? log::Format::json : log::Format::text);
+  try {
+    if (run->parsed()) return cli::cmd_run(global, pipeline, only);
+    if (validate->parsed()) return cli::cmd_validate(global, pipeline);
+    if (plugins->parsed()) return cli::cmd_plugins(global, describe, json);
+  } catch (const UserError& e) {
+    log::error("dshost", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    log::error("dshost", fmt::format("internal error: {} (please report this)", e.what()));
+    return 3;
+  }
+  return 2;
+}

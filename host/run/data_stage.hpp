@@ -1,0 +1,34 @@
+// data_stage.hpp: runs one data stage: the source fills batches, each
+// transform rewrites them in order, the sink writes them, then every
+// transform is flushed and the sink commits. Prints progress and a summary.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "run/plan.hpp"
+
+namespace dsforge {
+
+struct StepStats {
+  std::string name;  // component name
+  uint64_t records_in = 0;
+  uint64_t records_out = 0;
+  std::map<std::string, uint64_t> dropped;  // by reason
+  double seconds = 0;
+};
+
+struct DataStageStats {
+  std::string stage;
+  std::vector<StepStats> steps;  // source, transforms..., sink
+  uint64_t bytes_in = 0;
+  double seconds = 0;
+  nlohmann::json to_json() const;
+};
+
+DataStageStats run_data_stage(const PlannedStage& stage);
+
+}  // namespace dsforge

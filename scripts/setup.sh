@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# setup.sh: installs what dsforge needs on Debian 12 (or Ubuntu 24.04), idempotently.
+#   - Debian packages: compilers, toml++, fmt, Boost, Catch2, CLI11, nlohmann-json,
+#     utf8proc, and the fortunes text the quickstart reads.
+#   - A Python venv with the torch==2.11.0 wheel, whose LibTorch we build against.
+# A second run only checks and takes seconds. Prints nothing but progress;
+# `scripts/setup.sh --print-torch-prefix` prints the CMake prefix of LibTorch.
+set -euo pipefail
+
+CACHE="${DSFORGE_CACHE:-$HOME/.cache/dsforge}"
+VENV="$CACHE/venv"
+TORCH_VERSION="2.11.0"
+# Keep in sync with what tests use from Python (none is needed to build).
+PY_PACKAGES=("torch==$TORCH_VERSION" "numpy" "safetensors")
+APT_PACKAGES=(build-essential cmake ninja-build pkg-config
+  libtomlplusplus-dev libfmt-dev libboost-dev libcli11-dev nlohmann-json3-dev catch2
+  libutf8proc-dev fortunes fortunes-zh)
+
+torch_prefix() { "$VENV/bin/python" -c 'import torch.utils; print(torch.utils.cmake_prefix_path)'; }
+
+if [[ "${1:-}" == "--print-torch-prefix" ]]; then
+  torch_prefix
+  exit 0
+fi
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- Debian packages -----------------------------------------------------------
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  say "installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  say "Debian packages: all present"
+fi
+
+# --- Python venv with LibTorch -------------------------------------------------
+stamp="$VENV/.dsforge-stamp"
+want="${PY_PACKAGES[*]}"
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && torch_prefix >/dev/null 2>&1; then
+  say "Python venv: ready ($VENV)"
+else
+  say "creating Python venv with ${PY_PACKAGES[*]} in $VENV (first run downloads ~3 GB)"
+  mkdir -p "$CACHE"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --upgrade pip
+  "$VENV/bin/pip" install --quiet "${PY_PACKAGES[@]}"
+  echo "$want" > "$stamp"
+fi
+say "LibTorch: $(torch_prefix)"

@@ -1,0 +1,412 @@
+// dsforge/dsforge.hpp: optional header-only C++17 wrapper over the C SDK.
+//
+// What it gives plugin authors: exceptions instead of ds_error* on the plugin's
+// own side (turned back into ds_error* at every C entry), RAII tensor handles
+// with operators, typed config getters, and DSFORGE_PLUGIN(), which writes the
+// exported entry point. What it does not do: anything the C ABI cannot; a
+// plugin written against the raw C headers is a first-class citizen.
+#ifndef DSFORGE_DSFORGE_HPP
+#define DSFORGE_DSFORGE_HPP
+
+#include <cstdint>
+#include <exception>
+#include <initializer_list>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dsforge/dsforge.h"
+
+namespace ds {
+
+// ---------------------------------------------------------------- errors
+
+class Error : public std::runtime_error {
+ public:
+  Error(int32_t code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int32_t code() const noexcept { return code_; }
+
+ private:
+  int32_t code_;
+};
+
+namespace detail {
+// The host table of this plugin library (one per .so: symbols are hidden).
+inline const ds_host_api*& host_slot() {
+  static const ds_host_api* host = nullptr;
+  return host;
+}
+}  // namespace detail
+
+inline const ds_host_api& host() {
+  const ds_host_api* h = detail::host_slot();
+  if (h == nullptr) throw Error(DS_ERR_INTERNAL, "dsforge host API used before init()");
+  return *h;
+}
+
+inline const ds_tensor_api& ops() { return *host().tensor; }
+
+// Throws the error as ds::Error (and frees it); no-op for NULL.
+inline void check(ds_error* e) {
+  if (e == nullptr) return;
+  const ds_host_api& h = host();
+  Error err(h.error_code(e), h.error_message(e));
+  h.error_free(e);
+  throw err;
+}
+
+// Runs f and converts any exception into a host error object. Use at every
+// function the host calls.
+template <class F>
+ds_error* guard(F&& f) noexcept {
+  try {
+    f();
+    return nullptr;
+  } catch (const Error& e) {
+    return host().error_new(e.code(), e.what());
+  } catch (const std::bad_alloc&) {
+    return host().error_new(DS_ERR_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception& e) {
+    return host().error_new(DS_ERR_INTERNAL, e.what());
+  } catch (...) {
+    return host().error_new(DS_ERR_INTERNAL, "unknown exception");
+  }
+}
+
+// ---------------------------------------------------------------- logging
+
+inline void log(int32_t level, const char* component, const std::string& message) {
+  host().log(level, component, message.c_str());
+}
+
+// Progress of long work; silently absent on a 1.0 host.
+class Progress {
+ public:
+  Progress(const std::string& label, uint64_t total, const std::string& unit) {
+    if (DS_HAS_FIELD(&host(), ds_host_api, progress_end))
+      p_ = host().progress_begin(label.c_str(), total, unit.c_str());
+  }
+  ~Progress() {
+    if (p_ != nullptr) host().progress_end(p_);
+  }
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+  void advance(uint64_t n) {
+    if (p_ != nullptr) host().progress_advance(p_, n);
+  }
+
+ private:
+  ds_progress* p_ = nullptr;
+};
+
+// ---------------------------------------------------------------- config
+
+class Config {
+ public:
+  explicit Config(const ds_config* cfg) : cfg_(cfg) {}
+  bool has(const char* pointer) const { return host().config_has(cfg_, pointer) != 0; }
+  std::string json() const { return host().config_json(cfg_); }
+  std::string str(const char* pointer) const {
+    ds_str s{};
+    check(host().config_string(cfg_, pointer, &s));
+    return std::string(s.data, s.size);
+  }
+  int64_t integer(const char* pointer) const {
+    int64_t v = 0;
+    check(host().config_int(cfg_, pointer, &v));
+    return v;
+  }
+  double number(const char* pointer) const {
+    double v = 0;
+    check(host().config_double(cfg_, pointer, &v));
+    return v;
+  }
+  bool boolean(const char* pointer) const {
+    int32_t v = 0;
+    check(host().config_bool(cfg_, pointer, &v));
+    return v != 0;
+  }
+  std::vector<std::string> strings(const std::string& pointer) const {
+    size_t n = 0;
+    check(host().config_array_size(cfg_, pointer.c_str(), &n));
+    std::vector<std::string> out;
+    for (size_t i = 0; i < n; ++i) out.push_back(str((pointer + "/" + std::to_string(i)).c_str()));
+    return out;
+  }
+  // A string that may be a single value or an array of values.
+  std::vector<std::string> string_or_strings(const std::string& pointer) const {
+    size_t n = 0;
+    ds_error* e = host().config_array_size(cfg_, pointer.c_str(), &n);
+    if (e == nullptr) return strings(pointer);
+    host().error_free(e);
+    return {str(pointer.c_str())};
+  }
+
+ private:
+  const ds_config* cfg_;
+};
+
+// ---------------------------------------------------------------- tensors
+
+class Tensor {
+ public:
+  Tensor() = default;
+  // Takes ownership of one reference.
+  explicit Tensor(ds_tensor* t) : t_(t) {}
+  Tensor(const Tensor& o) : t_(o.t_) {
+    if (t_ != nullptr) ops().retain(t_);
+  }
+  Tensor(Tensor&& o) noexcept : t_(std::exchange(o.t_, nullptr)) {}
+  Tensor& operator=(Tensor o) noexcept {
+    std::swap(t_, o.t_);
+    return *this;
+  }
+  ~Tensor() {
+    if (t_ != nullptr) ops().release(t_);
+  }
+
+  static Tensor from(const std::vector<float>& values, std::initializer_list<int64_t> shape,
+                     ds_device dev = {kDLCPU, 0}) {
+    std::vector<int64_t> s(shape);
+    ds_tensor* out = nullptr;
+    check(ops().from_data(values.data(), values.size() * sizeof(float), s.data(), s.size(),
+                          DS_DTYPE_F32, dev, &out));
+    return Tensor(out);
+  }
+  static Tensor full(std::initializer_list<int64_t> shape, double value,
+                     int32_t dtype = DS_DTYPE_F32, ds_device dev = {kDLCPU, 0}) {
+    std::vector<int64_t> s(shape);
+    ds_tensor* out = nullptr;
+    check(ops().full(s.data(), s.size(), value, dtype, dev, &out));
+    return Tensor(out);
+  }
+
+  ds_tensor* get() const { return t_; }
+  ds_tensor* release() { return std::exchange(t_, nullptr); }
+  explicit operator bool() const { return t_ != nullptr; }
+
+  int64_t dim() const { return ops().ndim(t_); }
+  int64_t size(int64_t d) const { return ops().size(t_, d); }
+  int64_t numel() const { return ops().numel(t_); }
+  int32_t dtype() const { return ops().dtype(t_); }
+
+  Tensor unary(int32_t op) const { return call([&](ds_tensor** o) { return ops().unary(op, t_, o); }); }
+  Tensor binary(int32_t op, const Tensor& b) const {
+    return call([&](ds_tensor** o) { return ops().binary(op, t_, b.t_, o); });
+  }
+  Tensor matmul(const Tensor& b) const {
+    return call([&](ds_tensor** o) { return ops().matmul(t_, b.t_, o); });
+  }
+  Tensor linear(const Tensor& w, const Tensor* bias = nullptr) const {
+    return call([&](ds_tensor** o) { return ops().linear(t_, w.t_, bias ? bias->t_ : nullptr, o); });
+  }
+  Tensor reduce(int32_t op, std::vector<int64_t> dims = {}, bool keepdim = false) const {
+    return call([&](ds_tensor** o) { return ops().reduce(op, t_, dims.data(), dims.size(), keepdim, o); });
+  }
+  Tensor sum(std::vector<int64_t> dims = {}, bool keepdim = false) const { return reduce(DS_REDUCE_SUM, dims, keepdim); }
+  Tensor mean(std::vector<int64_t> dims = {}, bool keepdim = false) const { return reduce(DS_REDUCE_MEAN, dims, keepdim); }
+  Tensor softmax(int64_t dim) const { return call([&](ds_tensor** o) { return ops().softmax(t_, dim, o); }); }
+  Tensor log_softmax(int64_t dim) const { return call([&](ds_tensor** o) { return ops().log_softmax(t_, dim, o); }); }
+  Tensor affine(double scale, double shift) const {
+    return call([&](ds_tensor** o) { return ops().affine_scalar(t_, scale, shift, o); });
+  }
+  Tensor reshape(std::vector<int64_t> shape) const {
+    return call([&](ds_tensor** o) { return ops().reshape(t_, shape.data(), shape.size(), o); });
+  }
+  Tensor transpose(int64_t a, int64_t b) const {
+    return call([&](ds_tensor** o) { return ops().transpose(t_, a, b, o); });
+  }
+  Tensor relu() const { return unary(DS_UNARY_RELU); }
+  Tensor silu() const { return unary(DS_UNARY_SILU); }
+
+  void requires_grad(bool on) { check(ops().set_requires_grad(t_, on ? 1 : 0)); }
+  void backward() const { check(ops().backward(t_)); }
+  Tensor grad() const { return call([&](ds_tensor** o) { return ops().grad(t_, o); }); }
+
+  std::vector<float> to_floats() const {
+    Tensor f = dtype() == DS_DTYPE_F32 ? *this : call([&](ds_tensor** o) { return ops().cast(t_, DS_DTYPE_F32, o); });
+    std::vector<float> out(static_cast<size_t>(f.numel()));
+    check(ops().to_data(f.t_, out.data(), out.size() * sizeof(float)));
+    return out;
+  }
+
+ private:
+  template <class F>
+  static Tensor call(F&& f) {
+    ds_tensor* out = nullptr;
+    check(f(&out));
+    return Tensor(out);
+  }
+  ds_tensor* t_ = nullptr;
+};
+
+inline Tensor operator+(const Tensor& a, const Tensor& b) { return a.binary(DS_BINARY_ADD, b); }
+inline Tensor operator-(const Tensor& a, const Tensor& b) { return a.binary(DS_BINARY_SUB, b); }
+inline Tensor operator*(const Tensor& a, const Tensor& b) { return a.binary(DS_BINARY_MUL, b); }
+inline Tensor operator/(const Tensor& a, const Tensor& b) { return a.binary(DS_BINARY_DIV, b); }
+
+// ---------------------------------------------------------------- records
+
+inline std::string_view view(ds_str s) { return std::string_view(s.data, s.size); }
+inline ds_str str(std::string_view s) { return ds_str{s.data(), s.size()}; }
+
+// Where sources and transforms put their output.
+class BatchWriter {
+ public:
+  BatchWriter(const ds_builder_api* api, ds_batch_builder* b) : api_(api), b_(b) {}
+  void push(std::string_view text, std::string_view meta = {}, std::string_view origin = {},
+            int64_t line = 0) {
+    ds_record r{str(text), str(meta), str(origin), line};
+    check(api_->push(b_, &r));
+  }
+  // Same record with new text.
+  void push_changed(const ds_record& r, std::string_view text) {
+    ds_record c = r;
+    c.text = str(text);
+    check(api_->push(b_, &c));
+  }
+  void push(const ds_record& r) { check(api_->push(b_, &r)); }
+  void drop(const char* reason, uint64_t n = 1) { api_->drop(b_, reason, n); }
+
+ private:
+  const ds_builder_api* api_;
+  ds_batch_builder* b_;
+};
+
+// ---------------------------------------------------------------- components
+
+namespace detail {
+
+template <class T>
+ds_error* create_instance(void*, const ds_config* cfg, void** instance) noexcept {
+  return guard([&] { *instance = new T(Config(cfg)); });
+}
+template <class T>
+void destroy_instance(void* instance) noexcept {
+  delete static_cast<T*>(instance);
+}
+
+template <class T>
+ds_error* source_next(void* inst, const ds_builder_api* api, ds_batch_builder* out, size_t max,
+                      int32_t* done) noexcept {
+  return guard([&] {
+    BatchWriter w(api, out);
+    *done = static_cast<T*>(inst)->next(w, max) ? 1 : 0;
+  });
+}
+
+template <class T>
+ds_error* transform_process(void* inst, const ds_record_batch* in, const ds_builder_api* api,
+                            ds_batch_builder* out) noexcept {
+  return guard([&] {
+    BatchWriter w(api, out);
+    static_cast<T*>(inst)->process(*in, w);
+  });
+}
+
+template <class T>
+ds_error* transform_flush(void* inst, const ds_builder_api* api, ds_batch_builder* out) noexcept {
+  return guard([&] {
+    BatchWriter w(api, out);
+    static_cast<T*>(inst)->flush(w);
+  });
+}
+
+template <class T>
+ds_error* sink_write(void* inst, const ds_record_batch* in) noexcept {
+  return guard([&] { static_cast<T*>(inst)->write(*in); });
+}
+template <class T>
+ds_error* sink_commit(void* inst) noexcept {
+  return guard([&] { static_cast<T*>(inst)->commit(); });
+}
+
+template <class T>
+const ds_component_desc* describe(int32_t kind, const void* vtable, const char* name,
+                                  const char* version, const char* summary, const char* schema) {
+  static const ds_component_desc desc = {sizeof(ds_component_desc), kind, name, version, summary,
+                                         schema, &create_instance<T>, &destroy_instance<T>, vtable};
+  return &desc;
+}
+
+struct PluginInfo {
+  const char* name;
+  const char* version;
+  const char* license;
+  const ds_component_desc* const* components;
+  size_t count;
+};
+
+inline const PluginInfo*& plugin_info() {
+  static const PluginInfo* info = nullptr;
+  return info;
+}
+
+inline ds_error* plugin_init(const ds_host_api* h, uint32_t, void** ctx) noexcept {
+  host_slot() = h;
+  *ctx = nullptr;
+  return nullptr;
+}
+inline void plugin_deinit(void*) noexcept { host_slot() = nullptr; }
+inline size_t plugin_component_count(void*) noexcept { return plugin_info()->count; }
+inline const ds_component_desc* plugin_component_at(void*, size_t i) noexcept {
+  return i < plugin_info()->count ? plugin_info()->components[i] : nullptr;
+}
+
+inline const ds_plugin_entry* make_entry(const PluginInfo& info) {
+  plugin_info() = &info;
+  static const ds_plugin_entry entry = {sizeof(ds_plugin_entry), DS_ABI_MAJOR, DS_ABI_MINOR,
+                                        info.name, info.version, &plugin_init, &plugin_deinit,
+                                        &plugin_component_count, &plugin_component_at,
+                                        info.license};
+  return &entry;
+}
+
+}  // namespace detail
+
+// A source: T(const ds::Config&) and `bool next(ds::BatchWriter&, size_t max)`
+// that returns true once exhausted.
+template <class T>
+const ds_component_desc* source(const char* name, const char* version, const char* summary,
+                                const char* schema) {
+  static const ds_source_vtable vt = {sizeof(ds_source_vtable), &detail::source_next<T>};
+  return detail::describe<T>(DS_KIND_SOURCE, &vt, name, version, summary, schema);
+}
+
+// A transform: T(const ds::Config&), `void process(const ds_record_batch&,
+// ds::BatchWriter&)` and `void flush(ds::BatchWriter&)`.
+template <class T>
+const ds_component_desc* transform(const char* name, const char* version, const char* summary,
+                                   const char* schema) {
+  static const ds_transform_vtable vt = {sizeof(ds_transform_vtable),
+                                         &detail::transform_process<T>, &detail::transform_flush<T>};
+  return detail::describe<T>(DS_KIND_TRANSFORM, &vt, name, version, summary, schema);
+}
+
+// A sink: T(const ds::Config&), `void write(const ds_record_batch&)`,
+// `void commit()`; its destructor discards uncommitted output.
+template <class T>
+const ds_component_desc* sink(const char* name, const char* version, const char* summary,
+                              const char* schema) {
+  static const ds_sink_vtable vt = {sizeof(ds_sink_vtable), &detail::sink_write<T>,
+                                    &detail::sink_commit<T>};
+  return detail::describe<T>(DS_KIND_SINK, &vt, name, version, summary, schema);
+}
+
+}  // namespace ds
+
+// Defines the plugin's exported entry point:
+//   DSFORGE_PLUGIN("my-plugin", "1.0.0", "Apache-2.0",
+//                  ds::source<MySource>("my_source", "1.0.0", "...", kSchema))
+#define DSFORGE_PLUGIN(NAME, VERSION, LICENSE, ...)                                          \
+  extern "C" DS_EXPORT const ds_plugin_entry* dsforge_plugin_entry(void) {                  \
+    static const ds_component_desc* const components[] = {__VA_ARGS__};                     \
+    static const ::ds::detail::PluginInfo info = {                                           \
+        NAME, VERSION, LICENSE, components, sizeof(components) / sizeof(components[0])};    \
+    return ::ds::detail::make_entry(info);                                                   \
+  }
+
+#endif  // DSFORGE_DSFORGE_HPP
