@@ -15,8 +15,9 @@ namespace {
 
 std::string describe_settings(const nlohmann::json& schema) {
   std::string out;
-  auto required = schema.value("required", nlohmann::json::array());
-  for (const auto& [key, prop] : schema.value("properties", nlohmann::json::object()).items()) {
+  const auto required = schema.value("required", nlohmann::json::array());
+  const auto properties = schema.value("properties", nlohmann::json::object());  // outlives the loop
+  for (const auto& [key, prop] : properties.items()) {
     bool req = std::find(required.begin(), required.end(), key) != required.end();
     std::string type = prop.contains("type") ? (prop["type"].is_string() ? prop["type"].get<std::string>() : prop["type"].dump()) : "any";
     std::string def = prop.contains("default") ? " = " + prop["default"].dump() : "";

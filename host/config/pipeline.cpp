@@ -94,7 +94,9 @@ class Reader {
     ComponentRef ref;
     ref.where = where(file_, n);
     ref.field = field;
-    ref.plugin = string(*required(t, n, field, "plugin"), field + ".plugin");
+    const toml::node& plugin = *required(t, n, field, "plugin");
+    ref.plugin = string(plugin, field + ".plugin");
+    ref.plugin_where = where(file_, plugin);
     if (ref.plugin.empty()) error_at(*t.get("plugin"), field + ".plugin", "must not be empty");
     ref.table = &t;
     return ref;

@@ -16,7 +16,8 @@ namespace dsforge {
 struct ComponentRef {
   std::string plugin;                // component name, or "library/component"
   const toml::table* table = nullptr;  // settings (plus `plugin`), owned by the document
-  std::string where;     // "file:line:col" of the table
+  std::string where;         // "file:line:col" of the table
+  std::string plugin_where;  // "file:line:col" of the `plugin` value
   std::string field;     // "stage[0].transforms[1]"
 };
 

@@ -13,7 +13,7 @@ PlannedComponent plan_component(const ComponentRef& ref, int32_t kind, const Pip
                                 const Registry& registry) {
   PlannedComponent out;
   out.where = fmt::format("{}: {}", ref.where, ref.field);
-  out.component = &registry.find(kind, ref.plugin, fmt::format("{}.plugin", out.where));
+  out.component = &registry.find(kind, ref.plugin, fmt::format("{}: {}.plugin", ref.plugin_where, ref.field));
   out.settings = validate_settings(*ref.table, out.component->schema, p.file.string(), ref.field);
   return out;
 }

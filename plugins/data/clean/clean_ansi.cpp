@@ -52,7 +52,7 @@ size_t skip_escape(std::string_view s, size_t i) {
     return i;
   }
   if (in(c, 0x30, 0x7E)) return i + 1;  // Fp, Fe, Fs: ESC 7, ESC M, ESC c
-  return i;  // ESC before a control or non-ASCII: only the ESC goes
+  return i;                             // ESC before a control or non-ASCII: only the ESC goes
 }
 
 }  // namespace

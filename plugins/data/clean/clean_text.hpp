@@ -17,9 +17,9 @@ enum class Normalization { none, nfc, nfkc };
 enum class WhitespaceMode { collapse, keep };
 
 struct CleanOptions {
-  bool strip_ansi = true;      // CSI "ESC[33m", OSC "ESC]...BEL", two-byte ESC sequences
-  bool strip_control = true;   // C0 but \n \t, DEL, C1, U+200B, U+FEFF (keeps ZWJ U+200D)
-  bool strip_urls = false;     // http(s)://, ftp://, www. up to whitespace or CJK
+  bool strip_ansi = true;     // CSI "ESC[33m", OSC "ESC]...BEL", two-byte ESC sequences
+  bool strip_control = true;  // C0 but \n \t, DEL, C1, U+200B, U+FEFF (keeps ZWJ U+200D)
+  bool strip_urls = false;    // http(s)://, ftp://, www. up to whitespace or CJK
   Normalization normalize = Normalization::none;  // nfkc: "ＡＢＣ１２３" -> "ABC123"
   WhitespaceMode whitespace = WhitespaceMode::collapse;
 };

@@ -14,7 +14,9 @@ CleanOptions read_options(const ds::Config& cfg) {
   opt.strip_control = boolean_or(cfg, "/strip_control", opt.strip_control);
   opt.strip_urls = boolean_or(cfg, "/strip_urls", opt.strip_urls);
   const std::string form = choice_or(cfg, "clean", "/normalize", "none", {"none", "nfc", "nfkc"});
-  opt.normalize = form == "nfc" ? Normalization::nfc : form == "nfkc" ? Normalization::nfkc : Normalization::none;
+  opt.normalize = form == "nfc"    ? Normalization::nfc
+                  : form == "nfkc" ? Normalization::nfkc
+                                   : Normalization::none;
   const std::string ws = choice_or(cfg, "clean", "/whitespace", "collapse", {"collapse", "keep"});
   opt.whitespace = ws == "keep" ? WhitespaceMode::keep : WhitespaceMode::collapse;
   return opt;
@@ -23,7 +25,8 @@ CleanOptions read_options(const ds::Config& cfg) {
 size_t read_min_chars(const ds::Config& cfg) {
   const int64_t n = integer_or(cfg, "/min_chars", 1);
   if (n < 0)
-    throw ds::Error(DS_ERR_INVALID_ARGUMENT, "clean: min_chars must be >= 0, got " + std::to_string(n));
+    throw ds::Error(DS_ERR_INVALID_ARGUMENT,
+                    "clean: min_chars must be >= 0, got " + std::to_string(n));
   return static_cast<size_t>(n);
 }
 
@@ -40,8 +43,9 @@ void CleanTransform::process(const ds_record_batch& in, ds::BatchWriter& out) {
     // data, not an exceptional state, and one check is all it costs.
     if (const std::optional<size_t> bad = first_invalid_utf8(text)) {
       const std::string origin = r.origin.size ? std::string(ds::view(r.origin)) : "<record>";
-      ds::log(DS_LOG_WARN, "clean",
-              where(origin, r.line) + ": " + describe_invalid_utf8(text, *bad) + "; record dropped");
+      ds::log(
+          DS_LOG_WARN, "clean",
+          where(origin, r.line) + ": " + describe_invalid_utf8(text, *bad) + "; record dropped");
       out.drop("invalid_utf8");
       continue;
     }

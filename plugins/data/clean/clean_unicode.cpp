@@ -42,14 +42,15 @@ std::string strip_control_chars(std::string_view s) {
 
 std::string normalize_unicode(std::string_view s, Normalization form) {
   // ASCII is already in every normalization form; skip the round trip.
-  const bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  const bool ascii =
+      std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (form == Normalization::none || ascii) return std::string(s);
   int options = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
   if (form == Normalization::nfkc) options |= UTF8PROC_COMPAT;
   utf8proc_uint8_t* mapped = nullptr;
-  const utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                   static_cast<utf8proc_ssize_t>(s.size()), &mapped, static_cast<utf8proc_option_t>(options));
+  const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                          static_cast<utf8proc_ssize_t>(s.size()), &mapped,
+                                          static_cast<utf8proc_option_t>(options));
   // utf8proc allocates with malloc; free it however we leave.
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
   if (n < 0)

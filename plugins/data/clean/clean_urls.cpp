@@ -40,14 +40,14 @@ size_t prefix_at(std::string_view s, size_t pos) {
 // general punctuation (quotes, dashes, ellipsis): none of these appears in a
 // URL someone typed into Chinese text; all of them end one.
 bool is_cjk_or_wide_punct(char32_t cp) {
-  return (cp >= 0x2000 && cp <= 0x206F) ||   // general punctuation
-         (cp >= 0x2E80 && cp <= 0xA4CF) ||   // radicals, CJK symbols/punct, kana, ideographs, Yi
-         (cp >= 0xAC00 && cp <= 0xD7AF) ||   // Hangul syllables
-         (cp >= 0xF900 && cp <= 0xFAFF) ||   // CJK compatibility ideographs
-         (cp >= 0xFE10 && cp <= 0xFE1F) ||   // vertical forms
-         (cp >= 0xFE30 && cp <= 0xFE6F) ||   // CJK compatibility and small forms
-         (cp >= 0xFF00 && cp <= 0xFFEF) ||   // fullwidth and halfwidth forms
-         (cp >= 0x20000 && cp <= 0x3FFFF);   // CJK extension planes
+  return (cp >= 0x2000 && cp <= 0x206F) ||  // general punctuation
+         (cp >= 0x2E80 && cp <= 0xA4CF) ||  // radicals, CJK symbols/punct, kana, ideographs, Yi
+         (cp >= 0xAC00 && cp <= 0xD7AF) ||  // Hangul syllables
+         (cp >= 0xF900 && cp <= 0xFAFF) ||  // CJK compatibility ideographs
+         (cp >= 0xFE10 && cp <= 0xFE1F) ||  // vertical forms
+         (cp >= 0xFE30 && cp <= 0xFE6F) ||  // CJK compatibility and small forms
+         (cp >= 0xFF00 && cp <= 0xFFEF) ||  // fullwidth and halfwidth forms
+         (cp >= 0x20000 && cp <= 0x3FFFF);  // CJK extension planes
 }
 
 bool ends_url(char32_t cp) {
@@ -64,7 +64,8 @@ size_t trim_url_end(std::string_view url, size_t min_end) {
     const char c = url[end - 1];
     const std::string_view body = url.substr(0, end);
     auto unbalanced = [&](char open, char close) {
-      return std::count(body.begin(), body.end(), close) > std::count(body.begin(), body.end(), open);
+      return std::count(body.begin(), body.end(), close) >
+             std::count(body.begin(), body.end(), open);
     };
     if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\'' ||
         c == '*' || (c == ')' && unbalanced('(', ')')) || (c == ']' && unbalanced('[', ']')) ||

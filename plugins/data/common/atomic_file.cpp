@@ -42,11 +42,17 @@ void fsync_dir(const std::string& dir) {
 
 AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
   if (path_.empty()) throw ds::Error(DS_ERR_INVALID_ARGUMENT, "output path is empty");
+  // Caught here, not as a failed rename at the end of a long run.
+  std::error_code dir_ec;
+  if (path_.back() == '/' || std::filesystem::is_directory(path_, dir_ec))
+    throw ds::Error(DS_ERR_INVALID_ARGUMENT,
+                    "output path '" + path_ + "' is a directory; expected a file name");
   temp_path_ = path_ + ".tmp." + std::to_string(::getpid());
   std::error_code ec;
   std::filesystem::create_directories(parent_dir(path_), ec);
   if (ec)
-    throw ds::Error(DS_ERR_IO, "cannot create directory '" + parent_dir(path_) + "': " + ec.message());
+    throw ds::Error(DS_ERR_IO,
+                    "cannot create directory '" + parent_dir(path_) + "': " + ec.message());
   fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw_io("cannot create", temp_path_, errno);
 }

@@ -27,7 +27,8 @@ inline bool boolean_or(const ds::Config& cfg, const char* key, bool fallback) {
 // A string setting that must be one of `allowed`; the error names the
 // component, the key, the value given and the choices.
 inline std::string choice_or(const ds::Config& cfg, const char* component, const char* key,
-                             const std::string& fallback, std::initializer_list<const char*> allowed) {
+                             const std::string& fallback,
+                             std::initializer_list<const char*> allowed) {
   std::string value = string_or(cfg, key, fallback);
   std::string choices;
   for (const char* a : allowed) {
@@ -35,7 +36,8 @@ inline std::string choice_or(const ds::Config& cfg, const char* component, const
     choices += choices.empty() ? std::string("\"") + a + "\"" : std::string(", \"") + a + "\"";
   }
   throw ds::Error(DS_ERR_INVALID_ARGUMENT, std::string(component) + ": " + (key + 1) +
-                                               " must be one of " + choices + ", got \"" + value + "\"");
+                                               " must be one of " + choices + ", got \"" + value +
+                                               "\"");
 }
 
 // Where a record came from, for messages: "file:line" or "file".

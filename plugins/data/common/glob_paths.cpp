@@ -52,8 +52,8 @@ std::vector<std::string> expand_globs(const std::vector<std::string>& patterns) 
     }
     if (matched.empty()) {
       const char* why = rc == 0 ? " (only directories)" : "";
-      throw ds::Error(DS_ERR_NOT_FOUND, "path '" + pattern + "' matched no files" + why +
-                                            relative_hint(pattern));
+      throw ds::Error(DS_ERR_NOT_FOUND,
+                      "path '" + pattern + "' matched no files" + why + relative_hint(pattern));
     }
     std::sort(matched.begin(), matched.end());
     for (std::string& p : matched)

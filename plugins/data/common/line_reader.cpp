@@ -17,8 +17,7 @@ constexpr size_t kChunkBytes = size_t(1) << 20;
 LineReader::LineReader(std::string path, size_t max_line_bytes)
     : path_(std::move(path)), max_line_bytes_(max_line_bytes), chunk_(kChunkBytes) {
   fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0)
-    throw ds::Error(DS_ERR_IO, "cannot open '" + path_ + "': " + std::strerror(errno));
+  if (fd_ < 0) throw ds::Error(DS_ERR_IO, "cannot open '" + path_ + "': " + std::strerror(errno));
 }
 
 LineReader::~LineReader() {

@@ -10,9 +10,9 @@ namespace dsforge::data {
 namespace {
 
 struct LeadRule {
-  size_t length;        // total bytes of the sequence
+  size_t length;         // total bytes of the sequence
   unsigned char lo, hi;  // allowed range of the second byte
-  char32_t bits;        // payload bits of the lead byte
+  char32_t bits;         // payload bits of the lead byte
 };
 
 // nullopt for bytes that can never start a sequence (80..C1, F5..FF).
@@ -103,8 +103,17 @@ size_t utf8_length(std::string_view s) {
 
 bool is_unicode_space(char32_t cp) {
   switch (cp) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20:
-    case 0xA0: case 0x1680: case 0x202F: case 0x205F: case 0x3000:
+    case 0x09:
+    case 0x0A:
+    case 0x0B:
+    case 0x0C:
+    case 0x0D:
+    case 0x20:
+    case 0xA0:
+    case 0x1680:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
       return true;
     default:
       return cp >= 0x2000 && cp <= 0x200A;

@@ -16,7 +16,7 @@ namespace dsforge::data {
 // One decoding step at a byte position.
 struct Utf8Step {
   char32_t code_point = 0;  // valid only when ok
-  size_t length = 0;        // bytes consumed: the sequence, or its maximal ill-formed subpart (>= 1)
+  size_t length = 0;  // bytes consumed: the sequence, or its maximal ill-formed subpart (>= 1)
   bool ok = false;
 };
 

@@ -38,8 +38,10 @@ constexpr const char* kSinkSchema = R"json({
 
 }  // namespace
 
-DSFORGE_PLUGIN("dsforge-jsonl", "0.1.0", "Apache-2.0",
-               ds::source<dsforge::data::JsonlSource>(
-                   "jsonl", "0.1.0", "Read JSON Lines files (globs) into text records", kSourceSchema),
-               ds::sink<dsforge::data::JsonlSink>(
-                   "jsonl", "0.1.0", "Write records as JSON Lines, atomically", kSinkSchema))
+DSFORGE_PLUGIN(
+    "dsforge-jsonl", "0.1.0", "Apache-2.0",
+    ds::source<dsforge::data::JsonlSource>("jsonl", "0.1.0",
+                                           "Read JSON Lines files (globs) into text records",
+                                           kSourceSchema),
+    ds::sink<dsforge::data::JsonlSink>("jsonl", "0.1.0", "Write records as JSON Lines, atomically",
+                                       kSinkSchema))

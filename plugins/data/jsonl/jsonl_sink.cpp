@@ -10,7 +10,8 @@ namespace {
 
 std::string text_field_of(const ds::Config& cfg) {
   std::string field = string_or(cfg, "/text_field", "text");
-  if (field.empty()) throw ds::Error(DS_ERR_INVALID_ARGUMENT, "jsonl sink: text_field must not be empty");
+  if (field.empty())
+    throw ds::Error(DS_ERR_INVALID_ARGUMENT, "jsonl sink: text_field must not be empty");
   return field;
 }
 
@@ -21,7 +22,8 @@ std::string where_record(const ds_record& r) {
 
 }  // namespace
 
-JsonlSink::JsonlSink(const ds::Config& cfg) : text_field_(text_field_of(cfg)), file_(cfg.str("/path")) {}
+JsonlSink::JsonlSink(const ds::Config& cfg)
+    : text_field_(text_field_of(cfg)), file_(cfg.str("/path")) {}
 
 void JsonlSink::write(const ds_record_batch& in) {
   for (size_t i = 0; i < in.count; ++i) {
@@ -36,8 +38,8 @@ void JsonlSink::write(const ds_record_batch& in) {
         throw ds::Error(DS_ERR_BAD_DATA, where_record(r) + ": meta is not valid JSON: " + e.what());
       }
       if (!meta.is_object())
-        throw ds::Error(DS_ERR_BAD_DATA, where_record(r) + ": meta must be a JSON object, got " +
-                                             meta.type_name());
+        throw ds::Error(DS_ERR_BAD_DATA,
+                        where_record(r) + ": meta must be a JSON object, got " + meta.type_name());
       // The record's text wins over a meta field of the same name.
       for (auto it = meta.begin(); it != meta.end(); ++it)
         if (it.key() != text_field_) obj[it.key()] = std::move(it.value());
@@ -53,7 +55,8 @@ void JsonlSink::write(const ds_record_batch& in) {
 
 void JsonlSink::commit() {
   file_.commit();
-  ds::log(DS_LOG_INFO, "jsonl", "wrote " + std::to_string(written_) + " records to '" + file_.path() + "'");
+  ds::log(DS_LOG_INFO, "jsonl",
+          "wrote " + std::to_string(written_) + " records to '" + file_.path() + "'");
 }
 
 }  // namespace dsforge::data

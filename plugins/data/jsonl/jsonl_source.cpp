@@ -96,14 +96,15 @@ bool JsonlSource::push_line(const std::string& line, ds::BatchWriter& out) {
     return false;
   }
   if (!it->is_string()) {
-    bad_line(out, "missing_field", "field \"" + opt_.text_field + "\" has type " + it->type_name() +
-                                       ", expected string");
+    bad_line(out, "missing_field",
+             "field \"" + opt_.text_field + "\" has type " + it->type_name() + ", expected string");
     return false;
   }
   const std::string text = std::move(it->get_ref<std::string&>());
   obj.erase(it);
-  const std::string meta =
-      obj.empty() ? std::string() : obj.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string meta = obj.empty()
+                               ? std::string()
+                               : obj.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out.push(text, meta, reader_->path(), reader_->line_number());
   return true;
 }

@@ -17,8 +17,8 @@ namespace dsforge::data {
 struct JsonlSourceOptions {
   std::vector<std::string> files;  // expanded from `path`
   std::string text_field = "text";
-  bool fail_on_error = false;                   // on_error = "fail"
-  size_t max_line_bytes = size_t(64) << 20;     // 64 MiB
+  bool fail_on_error = false;                // on_error = "fail"
+  size_t max_line_bytes = size_t(64) << 20;  // 64 MiB
 };
 
 class JsonlSource {

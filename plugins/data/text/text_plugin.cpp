@@ -28,5 +28,6 @@ constexpr const char* kSourceSchema = R"json({
 
 DSFORGE_PLUGIN("dsforge-text", "0.1.0", "Apache-2.0",
                ds::source<dsforge::data::TextSource>(
-                   "text", "0.1.0", "Read plain UTF-8 text files, one document per file or per separator",
+                   "text", "0.1.0",
+                   "Read plain UTF-8 text files, one document per file or per separator",
                    kSourceSchema))

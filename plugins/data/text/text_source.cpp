@@ -29,7 +29,8 @@ TextSourceOptions read_options(const ds::Config& cfg) {
 
 // A CRLF file has "%\r" lines; they still separate.
 bool is_separator(const std::string& line, const std::string& sep) {
-  if (line.size() == sep.size() + 1 && line.back() == '\r') return line.compare(0, sep.size(), sep) == 0;
+  if (line.size() == sep.size() + 1 && line.back() == '\r')
+    return line.compare(0, sep.size(), sep) == 0;
   return line == sep;
 }
 
@@ -118,8 +119,8 @@ bool TextSource::emit(ds::BatchWriter& out) {
             where(origin_, bad_line) + ": " +
             describe_invalid_utf8(std::string_view(doc_).substr(line_start), *bad - line_start);
         if (opt_.encoding_errors == EncodingErrors::fail) throw ds::Error(DS_ERR_BAD_DATA, msg);
-        ds::log(DS_LOG_WARN, "text", msg + "; document starting at line " +
-                                         std::to_string(doc_line_) + " skipped");
+        ds::log(DS_LOG_WARN, "text",
+                msg + "; document starting at line " + std::to_string(doc_line_) + " skipped");
         out.drop("invalid_utf8");
         return false;
       }

@@ -39,8 +39,8 @@ class TextSource {
   std::string origin_;  // the file being read
   std::unique_ptr<LineReader> reader_;
   std::string line_;
-  std::string doc_;          // the document being assembled
-  int64_t doc_line_ = 0;     // its first line
+  std::string doc_;       // the document being assembled
+  int64_t doc_line_ = 0;  // its first line
 };
 
 }  // namespace dsforge::data

@@ -20,7 +20,7 @@ TEST_CASE("commit makes the whole file visible under its name", "[atomic_file]")
     CHECK(w.temp_path() == path + ".tmp." + std::to_string(getpid()));
     w.write("{\"text\":\"你好\"}\n");
     CHECK(fs::exists(w.temp_path()));
-    CHECK_FALSE(fs::exists(path));  // nothing visible before commit
+    CHECK_FALSE(fs::exists(path));       // nothing visible before commit
     w.write(std::string(3 << 20, 'x'));  // past the internal buffer
     w.commit();
     CHECK(w.committed());
@@ -76,4 +76,12 @@ TEST_CASE("an unwritable location is an IO error naming the path", "[atomic_file
     CHECK(e.code() == DS_ERR_IO);
     CHECK(std::string(e.what()).find(file) != std::string::npos);
   }
+}
+
+TEST_CASE("a directory is not an output file", "[atomic_file]") {
+  TempDir dir;
+  REQUIRE_THROWS_WITH(AtomicFileWriter(dir.path()),
+                      "output path '" + dir.path() + "' is a directory; expected a file name");
+  CHECK_THROWS(AtomicFileWriter(dir / "newdir/"));
+  CHECK(fs::is_empty(dir.path()));
 }

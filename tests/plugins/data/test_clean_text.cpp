@@ -80,12 +80,16 @@ TEST_CASE("ANSI sequence forms", "[clean][ansi]") {
   }
   SECTION("two-byte and nF sequences") {
     CHECK(strip_ansi_escapes("a\x1b=b\x1b>c") == "abc");
-    CHECK(strip_ansi_escapes("\x1bMup\x1b" "7saved\x1b" "8") == "upsaved");
+    CHECK(strip_ansi_escapes("\x1bMup\x1b"
+                             "7saved\x1b"
+                             "8") == "upsaved");
     CHECK(strip_ansi_escapes("\x1b(Bascii\x1b)0") == "ascii");
   }
   SECTION("8-bit C1 introducers") {
-    CHECK(strip_ansi_escapes("\xC2\x9B" "31mred") == "red");
-    CHECK(strip_ansi_escapes("\xC2\x9D" "0;t\x07ok") == "ok");
+    CHECK(strip_ansi_escapes("\xC2\x9B"
+                             "31mred") == "red");
+    CHECK(strip_ansi_escapes("\xC2\x9D"
+                             "0;t\x07ok") == "ok");
   }
   SECTION("malformed and truncated sequences stay local") {
     CHECK(strip_ansi_escapes("end\x1b") == "end");
@@ -108,7 +112,8 @@ TEST_CASE("CJK text is preserved byte-exactly", "[clean][cjk]") {
   // NFKC keeps ideographs and "。" but folds fullwidth punctuation to ASCII.
   CHECK(clean_text(poem, with_normalize(Normalization::nfkc)) ==
         "床前明月光,疑是地上霜。\n举头望明月,低头思故乡。");
-  CHECK(clean_text("日本語のテキスト、한국어 텍스트", only_defaults()) == "日本語のテキスト、한국어 텍스트");
+  CHECK(clean_text("日本語のテキスト、한국어 텍스트", only_defaults()) ==
+        "日本語のテキスト、한국어 텍스트");
   SECTION("spaces between CJK characters are neither added nor removed") {
     CHECK(clean_text("你好 世界", only_defaults()) == "你好 世界");
     CHECK(clean_text("你好世界", only_defaults()) == "你好世界");
@@ -123,7 +128,7 @@ TEST_CASE("Unicode normalization", "[clean][normalize]") {
     CHECK(clean_text("ＡＢＣ１２３", nfkc) == "ABC123");
     CHECK(clean_text("中文ＡＢＣ１２３汉字", nfkc) == "中文ABC123汉字");
     CHECK(clean_text("ｈｅｌｌｏ，世界", nfkc) == "hello,世界");  // fullwidth comma too
-    CHECK(clean_text("ﾃｽﾄ", nfkc) == "テスト");  // halfwidth katakana
+    CHECK(clean_text("ﾃｽﾄ", nfkc) == "テスト");                   // halfwidth katakana
   }
   SECTION("NFC composes but does not fold compatibility forms") {
     const auto nfc = with_normalize(Normalization::nfc);
@@ -177,7 +182,11 @@ TEST_CASE("URL removal", "[clean][urls]") {
 
 TEST_CASE("control characters", "[clean][control]") {
   SECTION("C0 (except newline and tab), DEL and C1 go") {
-    CHECK(strip_control_chars("a\x01" "b\x7f" "c\xC2\x85" "d\xC2\x9F" "e") == "abcde");
+    CHECK(strip_control_chars("a\x01"
+                              "b\x7f"
+                              "c\xC2\x85"
+                              "d\xC2\x9F"
+                              "e") == "abcde");
     CHECK(strip_control_chars(std::string("nul\0byte", 8)) == "nulbyte");
     CHECK(strip_control_chars("keep\ttab\nand newline") == "keep\ttab\nand newline");
     CHECK(strip_control_chars("crlf\r\nline") == "crlf\nline");
@@ -185,7 +194,8 @@ TEST_CASE("control characters", "[clean][control]") {
   SECTION("zero width space and BOM go, ZWJ stays") {
     CHECK(strip_control_chars("\xEF\xBB\xBFstart") == "start");
     CHECK(strip_control_chars("zero\xE2\x80\x8Bwidth") == "zerowidth");
-    const std::string family = "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";
+    const std::string family =
+        "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";
     CHECK(strip_control_chars(family) == family);
   }
   SECTION("fortune overstrike backspaces are removed") {
@@ -193,7 +203,11 @@ TEST_CASE("control characters", "[clean][control]") {
   }
   SECTION("can be switched off") {
     CleanOptions o = nothing();
-    CHECK(clean_text("a\x01" "b", o) == "a\x01" "b");
+    CHECK(clean_text("a\x01"
+                     "b",
+                     o) ==
+          "a\x01"
+          "b");
   }
 }
 
@@ -202,8 +216,8 @@ TEST_CASE("whitespace collapse", "[clean][whitespace]") {
   SECTION("runs of horizontal whitespace become one ASCII space") {
     CHECK(clean_text("a  \t b", o) == "a b");
     CHECK(clean_text("你好\xE3\x80\x80\xE3\x80\x80世界", o) == "你好 世界");  // U+3000
-    CHECK(clean_text("100\xC2\xA0km", o) == "100 km");                      // NBSP
-    CHECK(clean_text("thin\xE2\x80\x89space", o) == "thin space");          // U+2009
+    CHECK(clean_text("100\xC2\xA0km", o) == "100 km");                        // NBSP
+    CHECK(clean_text("thin\xE2\x80\x89space", o) == "thin space");            // U+2009
   }
   SECTION("lines keep their breaks but lose trailing whitespace") {
     CHECK(clean_text("line one  \nline two\t\n", o) == "line one\nline two");
@@ -237,7 +251,10 @@ TEST_CASE("newlines of line-structured text survive every step", "[clean][newlin
 
 TEST_CASE("invalid UTF-8 is rejected with its offset", "[clean][utf8]") {
   try {
-    clean_text("a\xFF" "b", only_defaults());
+    clean_text(
+        "a\xFF"
+        "b",
+        only_defaults());
     FAIL("expected an error");
   } catch (const ds::Error& e) {
     CHECK(e.code() == DS_ERR_BAD_DATA);

@@ -69,5 +69,6 @@ TEST_CASE("LineReader joins lines across its 1 MiB chunks", "[line_reader]") {
 TEST_CASE("LineReader names a file it cannot open", "[line_reader]") {
   TempDir dir;
   const std::string missing = dir / "missing.jsonl";
-  REQUIRE_THROWS_WITH(LineReader(missing, 10), "cannot open '" + missing + "': No such file or directory");
+  REQUIRE_THROWS_WITH(LineReader(missing, 10),
+                      "cannot open '" + missing + "': No such file or directory");
 }

@@ -34,25 +34,25 @@ TEST_CASE("valid UTF-8 has no invalid offset", "[utf8]") {
 
 TEST_CASE("first_invalid_utf8 returns the byte offset of the bad sequence", "[utf8]") {
   CHECK(first_invalid_utf8("abc\xFF") == 3u);
-  CHECK(first_invalid_utf8("\x80xyz") == 0u);                    // lone continuation byte
-  CHECK(first_invalid_utf8("你\xFE") == 3u);                      // never-valid byte
+  CHECK(first_invalid_utf8("\x80xyz") == 0u);  // lone continuation byte
+  CHECK(first_invalid_utf8("你\xFE") == 3u);   // never-valid byte
   SECTION("overlong forms") {
-    CHECK(first_invalid_utf8("a\xC0\xAF") == 1u);                 // '/' in two bytes
+    CHECK(first_invalid_utf8("a\xC0\xAF") == 1u);  // '/' in two bytes
     CHECK(first_invalid_utf8("ab\xC1\xBF") == 2u);
-    CHECK(first_invalid_utf8("\xE0\x80\xAF") == 0u);              // '/' in three bytes
-    CHECK(first_invalid_utf8("ok\xF0\x80\x80\xAF") == 2u);        // '/' in four bytes
+    CHECK(first_invalid_utf8("\xE0\x80\xAF") == 0u);        // '/' in three bytes
+    CHECK(first_invalid_utf8("ok\xF0\x80\x80\xAF") == 2u);  // '/' in four bytes
   }
   SECTION("surrogates") {
-    CHECK(first_invalid_utf8("x\xED\xA0\x80") == 1u);             // U+D800
-    CHECK(first_invalid_utf8("xy\xED\xBF\xBF") == 2u);            // U+DFFF
+    CHECK(first_invalid_utf8("x\xED\xA0\x80") == 1u);   // U+D800
+    CHECK(first_invalid_utf8("xy\xED\xBF\xBF") == 2u);  // U+DFFF
   }
   SECTION("above U+10FFFF") {
     CHECK(first_invalid_utf8("\xF4\x90\x80\x80") == 0u);
     CHECK(first_invalid_utf8("a\xF5\x80\x80\x80") == 1u);
   }
   SECTION("truncated sequences") {
-    CHECK(first_invalid_utf8("ab\xE4\xBD") == 2u);                // "你" cut at the end
-    CHECK(first_invalid_utf8("ab\xE4\xBDz") == 2u);               // cut in the middle
+    CHECK(first_invalid_utf8("ab\xE4\xBD") == 2u);   // "你" cut at the end
+    CHECK(first_invalid_utf8("ab\xE4\xBDz") == 2u);  // cut in the middle
     CHECK(first_invalid_utf8("\xF0\x9F\x98") == 0u);
     CHECK(first_invalid_utf8("\xC3") == 0u);
   }
@@ -60,7 +60,8 @@ TEST_CASE("first_invalid_utf8 returns the byte offset of the bad sequence", "[ut
 
 TEST_CASE("replace_invalid_utf8 uses one U+FFFD per maximal subpart", "[utf8]") {
   CHECK(replace_invalid_utf8("valid 你好") == "valid 你好");
-  CHECK(replace_invalid_utf8("a\xFF" "b") == "a" + kFFFD + "b");
+  CHECK(replace_invalid_utf8("a\xFF"
+                             "b") == "a" + kFFFD + "b");
   // A truncated three-byte sequence is one subpart.
   CHECK(replace_invalid_utf8("\xE4\xBDx") == kFFFD + "x");
   // A surrogate's lead byte cannot be followed by A0: three subparts.
