@@ -41,7 +41,9 @@ Progress::Progress(std::string label, uint64_t total, std::string unit)
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-Progress::~Progress() { finish(); }
+// An unfinished Progress (the work threw) prints no summary: it would
+// report a partial count as if the work were done.
+Progress::~Progress() = default;
 
 void Progress::advance(uint64_t delta) {
   std::lock_guard<std::mutex> lock(mutex_);

@@ -14,7 +14,7 @@ class Progress {
  public:
   // `total` 0 means unknown (no percentage or ETA).
   Progress(std::string label, uint64_t total, std::string unit);
-  ~Progress();
+  ~Progress();  // no summary unless finish() was called
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
