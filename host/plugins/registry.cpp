@@ -13,8 +13,10 @@
 
 namespace fs = std::filesystem;
 
-#ifndef DSFORGE_INSTALL_PLUGIN_DIR
-#define DSFORGE_INSTALL_PLUGIN_DIR "/usr/local/lib/dsforge/plugins"
+// Where installed plugins sit relative to the installed dshost
+// ("../lib/dsforge/plugins"): relative, so an install tree can be moved.
+#ifndef DSFORGE_PLUGIN_DIR_FROM_BIN
+#define DSFORGE_PLUGIN_DIR_FROM_BIN "../lib/dsforge/plugins"
 #endif
 
 namespace dsforge {
@@ -165,10 +167,9 @@ std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& pipeline_d
   }
   fs::path exe = executable_dir();
   if (!exe.empty()) {
-    out.push_back(exe / "plugins");                                  // build tree
-    out.push_back((exe / ".." / "lib" / "dsforge" / "plugins").lexically_normal());  // installed prefix
+    out.push_back(exe / "plugins");                                               // build tree
+    out.push_back((exe / DSFORGE_PLUGIN_DIR_FROM_BIN).lexically_normal());        // install tree
   }
-  out.push_back(DSFORGE_INSTALL_PLUGIN_DIR);
   return out;
 }
 

@@ -53,7 +53,7 @@ class Registry {
 
 // The search path: the pipeline's plugin_path, then $DSFORGE_PLUGIN_PATH
 // (colon-separated), then next to the dshost binary (build tree), then the
-// install location.
+// install tree's plugin directory, found relative to the binary.
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::filesystem::path>& pipeline_dirs,
                                                       const std::vector<std::filesystem::path>& cli_dirs);
 
