@@ -10,11 +10,12 @@ set -euo pipefail
 CACHE="${DSFORGE_CACHE:-$HOME/.cache/dsforge}"
 VENV="$CACHE/venv"
 TORCH_VERSION="2.11.0"
-# Keep in sync with what tests use from Python (none is needed to build).
-PY_PACKAGES=("torch==$TORCH_VERSION" "numpy" "safetensors")
+# torch for LibTorch; the rest are oracles for tests and benchmarks only
+# (Hugging Face tokenizers, jinja2, datasketch).
+PY_PACKAGES=("torch==$TORCH_VERSION" "numpy" "safetensors" "tokenizers==0.23.3" "jinja2" "datasketch")
 APT_PACKAGES=(build-essential cmake ninja-build pkg-config
   libtomlplusplus-dev libfmt-dev libboost-dev libcli11-dev nlohmann-json3-dev catch2
-  libutf8proc-dev fortunes fortunes-zh)
+  libutf8proc-dev libpcre2-dev fortunes fortunes-zh)
 
 torch_prefix() { "$VENV/bin/python" -c 'import torch.utils; print(torch.utils.cmake_prefix_path)'; }
 

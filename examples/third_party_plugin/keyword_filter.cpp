@@ -50,7 +50,6 @@ class KeywordFilter {
     }
   }
 
-  void flush(ds::BatchWriter&) {}
 
  private:
   bool matches(std::string_view text) const {

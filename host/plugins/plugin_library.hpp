@@ -59,6 +59,6 @@ class PluginLibrary {
   std::vector<LoadedComponent> components_;
 };
 
-const char* kind_name(int32_t kind);  // "source", "transform", "sink", "kind 42"
+const char* kind_name(int32_t kind);  // "source", "transform", "sink", or "other"
 
 }  // namespace dsforge

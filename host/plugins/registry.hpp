@@ -51,9 +51,10 @@ class Registry {
   std::vector<LoadFailure> failures_;
 };
 
-// The search path: the pipeline's plugin_path, then $DSFORGE_PLUGIN_PATH
-// (colon-separated), then next to the dshost binary (build tree), then the
-// install tree's plugin directory, found relative to the binary.
+// The search path, in order: --plugin-path directories, the pipeline's
+// plugin_path, $DSFORGE_PLUGIN_PATH (colon-separated), next to the dshost
+// binary (build tree), then the install tree's plugin directory, found
+// relative to the binary.
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::filesystem::path>& pipeline_dirs,
                                                       const std::vector<std::filesystem::path>& cli_dirs);
 

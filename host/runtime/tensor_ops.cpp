@@ -25,6 +25,12 @@ std::string cat(const Args&... args) {
   return out.str();
 }
 
+// An op code or dtype this host does not know: DS_ERR_UNSUPPORTED, so a
+// plugin can probe for ops added in later minors.
+struct Unsupported : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Runs f, mapping exceptions to errors. LibTorch's own message (without
 // its C++ backtrace) is kept: it names shapes and dtypes precisely.
 template <class F>
@@ -32,6 +38,10 @@ ds_error* guarded(const char* op, F&& f) noexcept {
   try {
     f();
     return nullptr;
+  } catch (const Unsupported& e) {
+    return make_error(DS_ERR_UNSUPPORTED, cat(op, ": ", e.what()));
+  } catch (const std::invalid_argument& e) {
+    return make_error(DS_ERR_INVALID_ARGUMENT, cat(op, ": ", e.what()));
   } catch (const c10::Error& e) {
     return make_error(DS_ERR_INVALID_ARGUMENT, cat(op, ": ", e.what_without_backtrace()));
   } catch (const std::bad_alloc&) {
@@ -68,7 +78,7 @@ at::ScalarType to_scalar(int32_t dtype) {
     case DS_DTYPE_U8: return at::kByte;
     case DS_DTYPE_BOOL: return at::kBool;
   }
-  throw std::invalid_argument(cat("unknown dtype code ", dtype));
+  throw Unsupported(cat("unknown dtype code ", dtype));
 }
 
 int32_t from_scalar(at::ScalarType s) {
@@ -89,7 +99,7 @@ int32_t from_scalar(at::ScalarType s) {
 at::Device to_device(ds_device d) {
   if (d.type == kDLCPU) return at::Device(at::kCPU);
   if (d.type == kDLCUDA) return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(d.index));
-  throw std::invalid_argument(cat("unsupported device type ", d.type));
+  throw Unsupported(cat("unsupported device type ", d.type));
 }
 
 at::TensorOptions options(int32_t dtype, ds_device d) {
@@ -179,7 +189,7 @@ ds_error* t_unary(int32_t op, const ds_tensor* x, ds_tensor** out) {
       case DS_UNARY_SILU: return at::silu(v);
       case DS_UNARY_SQUARE: return at::square(v);
     }
-    throw std::out_of_range(cat("unknown unary op ", op));
+    throw Unsupported(cat("unknown unary op ", op));
   });
 }
 
@@ -196,7 +206,7 @@ ds_error* t_binary(int32_t op, const ds_tensor* a, const ds_tensor* b, ds_tensor
       case DS_BINARY_MINIMUM: return at::minimum(x, y);
       case DS_BINARY_POW: return at::pow(x, y);
     }
-    throw std::out_of_range(cat("unknown binary op ", op));
+    throw Unsupported(cat("unknown binary op ", op));
   });
 }
 
@@ -226,7 +236,7 @@ ds_error* t_reduce(int32_t op, const ds_tensor* x, const int64_t* dims, size_t n
       case DS_REDUCE_MAX: return n == 0 ? v.max() : at::amax(v, d, keep);
       case DS_REDUCE_MIN: return n == 0 ? v.min() : at::amin(v, d, keep);
     }
-    throw std::out_of_range(cat("unknown reduce op ", op));
+    throw Unsupported(cat("unknown reduce op ", op));
   });
 }
 

@@ -137,9 +137,15 @@ TEST_CASE("op errors are values naming the op and the problem") {
   CHECK(err->code == DS_ERR_INVALID_ARGUMENT);
   CHECK(err->message.rfind("matmul: ", 0) == 0);
   delete err;
-  err = api().unary(12345, a, &out);
+  err = api().unary(12345, a, &out);  // an op from a future minor: probe-able
   REQUIRE(err != nullptr);
+  CHECK(err->code == DS_ERR_UNSUPPORTED);
   CHECK(err->message.find("unknown unary op 12345") != std::string::npos);
+  delete err;
+  err = api().matmul(a, nullptr, &out);
+  REQUIRE(err != nullptr);
+  CHECK(err->code == DS_ERR_INVALID_ARGUMENT);
+  CHECK(err->message == "matmul: b is NULL");
   delete err;
   api().release(a);
   api().release(b);

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -307,12 +308,30 @@ ds_error* transform_process(void* inst, const ds_record_batch* in, const ds_buil
   });
 }
 
+// Whether T has `void flush(ds::BatchWriter&)`; a transform without one holds
+// nothing back and gets a NULL flush in its vtable.
+template <class T, class = void>
+struct has_flush : std::false_type {};
+template <class T>
+struct has_flush<T, std::void_t<decltype(std::declval<T&>().flush(std::declval<BatchWriter&>()))>>
+    : std::true_type {};
+
 template <class T>
 ds_error* transform_flush(void* inst, const ds_builder_api* api, ds_batch_builder* out) noexcept {
   return guard([&] {
     BatchWriter w(api, out);
     static_cast<T*>(inst)->flush(w);
   });
+}
+
+using flush_fn = ds_error* (*)(void*, const ds_builder_api*, ds_batch_builder*);
+template <class T>
+constexpr flush_fn flush_of() {
+  if constexpr (has_flush<T>::value) {
+    return &transform_flush<T>;
+  } else {
+    return nullptr;
+  }
 }
 
 template <class T>
@@ -377,12 +396,13 @@ const ds_component_desc* source(const char* name, const char* version, const cha
 }
 
 // A transform: T(const ds::Config&), `void process(const ds_record_batch&,
-// ds::BatchWriter&)` and `void flush(ds::BatchWriter&)`.
+// ds::BatchWriter&)` and, if it holds records back, `void flush(ds::BatchWriter&)`.
 template <class T>
 const ds_component_desc* transform(const char* name, const char* version, const char* summary,
                                    const char* schema) {
-  static const ds_transform_vtable vt = {sizeof(ds_transform_vtable),
-                                         &detail::transform_process<T>, &detail::transform_flush<T>};
+  static const ds_transform_vtable vt = {
+      sizeof(ds_transform_vtable), &detail::transform_process<T>,
+      detail::flush_of<T>()};
   return detail::describe<T>(DS_KIND_TRANSFORM, &vt, name, version, summary, schema);
 }
 

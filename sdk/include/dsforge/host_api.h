@@ -33,8 +33,9 @@ typedef struct ds_progress ds_progress;
 
 typedef struct ds_host_api {
   size_t struct_size;
-  uint32_t abi_major; /* the host's */
-  uint32_t abi_minor;
+  uint32_t abi_major; /* DS_ABI_MAJOR of the host */
+  uint32_t abi_minor; /* the minor this table speaks: the lower of the host's
+                         and the plugin's (the one passed to init) */
 
   /* --- errors [thread-safe] ------------------------------------------- */
   /* New error; `message` is copied. The receiver frees it. */

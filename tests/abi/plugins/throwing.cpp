@@ -19,7 +19,6 @@ struct ThrowOnRecord {
       out.push(in.records[i]);
     }
   }
-  void flush(ds::BatchWriter&) {}
   std::string marker_;
 };
 
