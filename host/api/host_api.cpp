@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <new>
 
@@ -126,6 +128,19 @@ void api_progress_end(ds_progress* p) {
   delete p;
 }
 
+// --- buffers (1.2) ------------------------------------------------------
+
+ds_error* api_buffer_append(ds_buffer* b, const void* data, size_t size) {
+  if (b == nullptr || (data == nullptr && size > 0))
+    return make_error(DS_ERR_INVALID_ARGUMENT, "buffer_append: NULL buffer or data");
+  try {
+    b->bytes.append(static_cast<const char*>(data), size);
+    return nullptr;
+  } catch (const std::bad_alloc&) {
+    return make_error(DS_ERR_OUT_OF_MEMORY, "buffer_append: out of memory");
+  }
+}
+
 ds_host_api make_table() {
   ds_host_api t{};
   t.struct_size = sizeof(ds_host_api);
@@ -147,24 +162,32 @@ ds_host_api make_table() {
   t.progress_begin = &api_progress_begin;
   t.progress_advance = &api_progress_advance;
   t.progress_end = &api_progress_end;
+  t.buffer_append = &api_buffer_append;
   return t;
 }
 
 }  // namespace
 
 size_t host_api_size(uint32_t minor) {
-  return minor == 0 ? abi::kHostApiSize_1_0 : abi::kHostApiSize_1_1;
+  switch (minor) {
+    case 0: return abi::kHostApiSize_1_0;
+    case 1: return abi::kHostApiSize_1_1;
+    default: return abi::kHostApiSize_1_2;
+  }
 }
 
 const ds_host_api* host_api_for_minor(uint32_t minor) {
-  static const ds_host_api v1_1 = make_table();
-  static const ds_host_api v1_0 = [] {
-    ds_host_api t = make_table();
-    t.struct_size = abi::kHostApiSize_1_0;
-    t.abi_minor = 0;
-    return t;
+  // One table per released minor, each cut after that minor's last field.
+  static const std::array<ds_host_api, DS_ABI_MINOR + 1> tables = [] {
+    std::array<ds_host_api, DS_ABI_MINOR + 1> out{};
+    for (uint32_t m = 0; m <= DS_ABI_MINOR; ++m) {
+      out[m] = make_table();
+      out[m].struct_size = host_api_size(m);
+      out[m].abi_minor = m;
+    }
+    return out;
   }();
-  return minor == 0 ? &v1_0 : &v1_1;
+  return &tables[std::min<uint32_t>(minor, DS_ABI_MINOR)];
 }
 
 std::string take_error_message(ds_error* e) {

@@ -13,6 +13,10 @@ struct ds_error {
   std::string message;
 };
 
+struct ds_buffer {
+  std::string bytes;
+};
+
 struct ds_config {
   nlohmann::json value;  // validated settings, defaults filled
   std::string text;      // value.dump(), for config_json
@@ -24,7 +28,7 @@ namespace dsforge {
 // after the last field of that minor, so DS_HAS_FIELD is false for newer ones.
 const ds_host_api* host_api_for_minor(uint32_t minor);
 
-// Size of ds_host_api in each released minor (index = minor).
+// Size of ds_host_api in a released minor.
 size_t host_api_size(uint32_t minor);
 
 // Inline so that runtime/ (a separate library) creates errors the same way.

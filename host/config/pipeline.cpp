@@ -145,7 +145,7 @@ StageConfig read_stage(const Reader& r, const toml::node& node, size_t index) {
                fmt::format("unknown stage kind \"{}\"; this dshost runs: data", kind));
   }
   s.kind = StageKind::data;
-  r.reject_unknown_keys(t, field, {"id", "kind", "source", "transforms", "sink", "batch_size"});
+  r.reject_unknown_keys(t, field, {"id", "kind", "source", "transforms", "sink", "batch_size", "threads", "stats"});
   s.source = r.component(*r.required(t, node, field, "source"), field + ".source");
   s.sink = r.component(*r.required(t, node, field, "sink"), field + ".sink");
   if (const auto* n = t.get("transforms")) {
@@ -159,6 +159,11 @@ StageConfig read_stage(const Reader& r, const toml::node& node, size_t index) {
     s.batch_size = r.integer(*n, field + ".batch_size");
     if (s.batch_size <= 0) r.error_at(*n, field + ".batch_size", fmt::format("must be > 0, got {}", s.batch_size));
   }
+  if (const auto* n = t.get("threads")) {
+    s.threads = r.integer(*n, field + ".threads");
+    if (s.threads < 0) r.error_at(*n, field + ".threads", fmt::format("must be >= 0 (0 = one per core), got {}", s.threads));
+  }
+  if (const auto* n = t.get("stats")) s.stats_path = r.string(*n, field + ".stats");
   return s;
 }
 

@@ -32,6 +32,8 @@ struct StageConfig {
   std::vector<ComponentRef> transforms;
   ComponentRef sink;
   int64_t batch_size = 1024;
+  int64_t threads = 0;       // for parallel transforms; 0 = one per core
+  std::string stats_path;    // where to write the stage's stats JSON ("" = none)
 };
 
 struct PipelineConfig {

@@ -22,6 +22,7 @@ size_t min_vtable_size(int32_t kind) {
     case DS_KIND_SOURCE: return sizeof(ds_source_vtable);
     case DS_KIND_TRANSFORM: return offsetof(ds_transform_vtable, flush) + sizeof(void*);
     case DS_KIND_SINK: return sizeof(ds_sink_vtable);
+    case DS_KIND_TOKENIZER: return offsetof(ds_tokenizer_vtable, apply_chat_template) + sizeof(void*);
     default: return sizeof(size_t);
   }
 }
@@ -34,6 +35,10 @@ bool vtable_has_null(int32_t kind, const void* vt) {
       auto* s = static_cast<const ds_sink_vtable*>(vt);
       return s->write == nullptr || s->commit == nullptr;
     }
+    case DS_KIND_TOKENIZER: {
+      auto* t = static_cast<const ds_tokenizer_vtable*>(vt);
+      return t->info == nullptr || t->encode == nullptr || t->decode == nullptr || t->id_to_token == nullptr;
+    }
     default: return false;
   }
 }
@@ -45,6 +50,7 @@ const char* kind_name(int32_t kind) {
     case DS_KIND_SOURCE: return "source";
     case DS_KIND_TRANSFORM: return "transform";
     case DS_KIND_SINK: return "sink";
+    case DS_KIND_TOKENIZER: return "tokenizer";
     default: return "other";
   }
 }
@@ -132,6 +138,11 @@ void PluginLibrary::read_components() {
     c.library = this;
     c.name = d->name;
     c.kind = d->kind;
+    // A 1.2 field: read only when the plugin's descriptor has it.
+    if (DS_HAS_FIELD(d, ds_component_desc, flags)) c.flags = d->flags;
+    if ((c.flags & DS_COMPONENT_PARALLEL) && c.kind != DS_KIND_TRANSFORM) {
+      fail("{}: component '{}': DS_COMPONENT_PARALLEL is only meaningful for transforms", where, c.name);
+    }
     const std::string what = fmt::format("{}: component '{}'", where, c.name);
     if (d->create == nullptr) fail("{}: create is NULL", what);
     if (d->destroy == nullptr) fail("{}: destroy is NULL", what);

@@ -23,6 +23,7 @@ struct LoadedComponent {
   const PluginLibrary* library = nullptr;
   std::string name;
   int32_t kind = 0;
+  uint64_t flags = 0;     // DS_COMPONENT_*; 0 for plugins older than 1.2
   nlohmann::json schema;  // parsed config_schema ({} if none)
 };
 
@@ -59,6 +60,6 @@ class PluginLibrary {
   std::vector<LoadedComponent> components_;
 };
 
-const char* kind_name(int32_t kind);  // "source", "transform", "sink", or "other"
+const char* kind_name(int32_t kind);  // "source", "transform", "sink", "tokenizer", or "other"
 
 }  // namespace dsforge

@@ -1,14 +1,24 @@
-// data_stage.cpp
+// data_stage.cpp: the data stage runner.
+//
+// Batches move through the stage in windows of up to `threads` batches. For
+// each transform, a window is processed batch by batch in order, except for
+// runs of DS_COMPONENT_PARALLEL transforms, which get one instance per thread
+// and process the window's batches concurrently. Windows keep the output in
+// input order, so the result is identical for any thread count.
 #include "run/data_stage.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
+#include <thread>
 
 #include "api/host_api.hpp"
+#include "common/atomic_write.hpp"
 #include "common/log.hpp"
 #include "common/progress.hpp"
+#include "common/user_error.hpp"
 #include "data/component_instance.hpp"
 #include "data/record_buffer.hpp"
 
@@ -23,38 +33,59 @@ void merge(std::map<std::string, uint64_t>& into, const std::map<std::string, ui
   for (const auto& [k, v] : from) into[k] += v;
 }
 
+size_t thread_count(int64_t configured) {
+  if (configured > 0) return static_cast<size_t>(configured);
+  return std::max<size_t>(1, std::thread::hardware_concurrency());
+}
+
+// One transform of the stage: one instance, or one per thread if parallel.
+struct TransformStep {
+  const PlannedComponent* planned = nullptr;
+  std::vector<std::unique_ptr<ComponentInstance>> instances;
+  bool parallel() const { return instances.size() > 1; }
+  const ds_transform_vtable& vt() const { return instances.front()->vtable<ds_transform_vtable>(); }
+};
+
+// What one process() call did, merged into StepStats after the window.
+struct CallResult {
+  ds_error* error = nullptr;
+  double seconds = 0;
+  std::map<std::string, uint64_t> dropped;
+};
+
 class DataStageRunner {
  public:
-  explicit DataStageRunner(const PlannedStage& stage) : stage_(stage) {
+  explicit DataStageRunner(const PlannedStage& stage) : stage_(stage), threads_(thread_count(stage.config->threads)) {
+    stats_.stage = stage.config->id;
     source_ = std::make_unique<ComponentInstance>(*stage.source.component, stage.source.settings, stage.source.where);
     stats_.steps.push_back(StepStats{stage.source.component->name, 0, 0, {}, 0});
     for (const auto& t : stage.transforms) {
-      transforms_.push_back(std::make_unique<ComponentInstance>(*t.component, t.settings, t.where));
+      TransformStep step;
+      step.planned = &t;
+      bool parallel = (t.component->flags & DS_COMPONENT_PARALLEL) != 0 && threads_ > 1;
+      size_t n = parallel ? threads_ : 1;
+      for (size_t i = 0; i < n; ++i)
+        step.instances.push_back(std::make_unique<ComponentInstance>(*t.component, t.settings, t.where));
+      transforms_.push_back(std::move(step));
       stats_.steps.push_back(StepStats{t.component->name, 0, 0, {}, 0});
     }
     sink_ = std::make_unique<ComponentInstance>(*stage.sink.component, stage.sink.settings, stage.sink.where);
     stats_.steps.push_back(StepStats{stage.sink.component->name, 0, 0, {}, 0});
-    stats_.stage = stage.config->id;
   }
 
   DataStageStats run() {
     auto start = Clock::now();
     Progress progress(fmt::format("stage '{}'", stage_.config->id), 0, "docs");
-    const auto max = static_cast<size_t>(stage_.config->batch_size);
-    int32_t done = 0;
-    while (done == 0) {
-      RecordBuffer batch;
-      auto t0 = Clock::now();
-      ds_error* err = source_->vtable<ds_source_vtable>().next(source_->get(), RecordBuffer::api(),
-                                                                batch.builder(), max, &done);
-      StepStats& src = stats_.steps.front();
-      src.seconds += since(t0);
-      merge(src.dropped, batch.take_drops());
-      throw_if_error(err, fmt::format("{} (source {})", stage_.source.where, source_->label()));
-      src.records_out += batch.size();
-      stats_.bytes_in += batch.text_bytes();
-      progress.advance(batch.size());
-      if (batch.size() > 0) pass_down(batch, 0);
+    bool done = false;
+    while (!done) {
+      std::vector<RecordBuffer> window;
+      while (window.size() < threads_ && !done) {
+        RecordBuffer batch;
+        done = read_source(batch);
+        progress.advance(batch.size());
+        if (batch.size() > 0) window.push_back(std::move(batch));
+      }
+      pass_down(window, 0);
     }
     for (size_t i = 0; i < transforms_.size(); ++i) flush(i);
     auto t0 = Clock::now();
@@ -63,44 +94,85 @@ class DataStageRunner {
     stats_.steps.back().seconds += since(t0);
     progress.finish();
     stats_.seconds = since(start);
+    stats_.threads = threads_;
     return stats_;
   }
 
  private:
-  // Sends `batch` through transforms[first..] and into the sink.
-  void pass_down(RecordBuffer& batch, size_t first) {
-    RecordBuffer scratch;
-    RecordBuffer* in = &batch;
-    RecordBuffer* out = &scratch;
-    for (size_t i = first; i < transforms_.size(); ++i) {
+  // Returns true when the source is exhausted.
+  bool read_source(RecordBuffer& batch) {
+    int32_t done = 0;
+    auto t0 = Clock::now();
+    ds_error* err = source_->vtable<ds_source_vtable>().next(source_->get(), RecordBuffer::api(), batch.builder(),
+                                                              static_cast<size_t>(stage_.config->batch_size), &done);
+    StepStats& src = stats_.steps.front();
+    src.seconds += since(t0);
+    merge(src.dropped, batch.take_drops());
+    throw_if_error(err, fmt::format("{} (source {})", stage_.source.where, source_->label()));
+    src.records_out += batch.size();
+    stats_.bytes_in += batch.text_bytes();
+    return done != 0;
+  }
+
+  static CallResult call_process(ComponentInstance& inst, RecordBuffer& in, RecordBuffer& out) {
+    CallResult r;
+    auto t0 = Clock::now();
+    r.error = inst.vtable<ds_transform_vtable>().process(inst.get(), &in.batch(), RecordBuffer::api(), out.builder());
+    r.seconds = since(t0);
+    r.dropped = out.take_drops();
+    return r;
+  }
+
+  // Sends each batch of `window` through transforms[first..] and the sink.
+  void pass_down(std::vector<RecordBuffer>& window, size_t first) {
+    for (size_t i = first; i < transforms_.size() && !window.empty(); ++i) {
+      TransformStep& step = transforms_[i];
+      std::vector<RecordBuffer> out(window.size());
+      std::vector<CallResult> results(window.size());
+      if (step.parallel() && window.size() > 1) {
+        std::vector<std::thread> workers;
+        for (size_t b = 0; b < window.size(); ++b) {
+          workers.emplace_back([&, b] { results[b] = call_process(*step.instances[b], window[b], out[b]); });
+        }
+        for (auto& w : workers) w.join();
+      } else {
+        for (size_t b = 0; b < window.size(); ++b) results[b] = call_process(*step.instances[0], window[b], out[b]);
+      }
       StepStats& st = stats_.steps[i + 1];
-      st.records_in += in->size();
-      out->clear();
-      auto t0 = Clock::now();
-      ds_error* err = transforms_[i]->vtable<ds_transform_vtable>().process(
-          transforms_[i]->get(), &in->batch(), RecordBuffer::api(), out->builder());
-      st.seconds += since(t0);
-      merge(st.dropped, out->take_drops());
-      throw_if_error(err, fmt::format("{} (transform {})", stage_.transforms[i].where, transforms_[i]->label()));
-      st.records_out += out->size();
-      std::swap(in, out);
-      if (in->size() == 0) return;
+      std::string first_error;
+      for (size_t b = 0; b < window.size(); ++b) {
+        st.records_in += window[b].size();
+        st.records_out += out[b].size();
+        st.seconds += results[b].seconds;
+        merge(st.dropped, results[b].dropped);
+        if (results[b].error != nullptr) {
+          std::string msg = take_error_message(results[b].error);
+          if (first_error.empty()) first_error = msg;
+        }
+      }
+      if (!first_error.empty()) {
+        fail("{} (transform {}): {}", step.planned->where, step.instances[0]->label(), first_error);
+      }
+      window.clear();
+      for (auto& o : out) {
+        if (o.size() > 0) window.push_back(std::move(o));
+      }
     }
-    write(*in);
+    for (auto& batch : window) write(batch);
   }
 
   void flush(size_t i) {
-    const auto& vt = transforms_[i]->vtable<ds_transform_vtable>();
-    if (vt.flush == nullptr) return;
-    RecordBuffer out;
+    TransformStep& step = transforms_[i];
+    if (step.vt().flush == nullptr) return;
+    std::vector<RecordBuffer> out(1);
     auto t0 = Clock::now();
-    ds_error* err = vt.flush(transforms_[i]->get(), RecordBuffer::api(), out.builder());
+    ds_error* err = step.vt().flush(step.instances[0]->get(), RecordBuffer::api(), out[0].builder());
     StepStats& st = stats_.steps[i + 1];
     st.seconds += since(t0);
-    merge(st.dropped, out.take_drops());
-    throw_if_error(err, fmt::format("{} (transform {} flush)", stage_.transforms[i].where, transforms_[i]->label()));
-    st.records_out += out.size();
-    if (out.size() > 0) pass_down(out, i + 1);
+    merge(st.dropped, out[0].take_drops());
+    throw_if_error(err, fmt::format("{} (transform {} flush)", step.planned->where, step.instances[0]->label()));
+    st.records_out += out[0].size();
+    if (out[0].size() > 0) pass_down(out, i + 1);
   }
 
   void write(RecordBuffer& batch) {
@@ -114,10 +186,11 @@ class DataStageRunner {
   }
 
   const PlannedStage& stage_;
+  const size_t threads_;
   // Declared before the instances: destroyed after them.
   DataStageStats stats_;
   std::unique_ptr<ComponentInstance> source_;
-  std::vector<std::unique_ptr<ComponentInstance>> transforms_;
+  std::vector<TransformStep> transforms_;
   std::unique_ptr<ComponentInstance> sink_;
 };
 
@@ -129,7 +202,7 @@ nlohmann::json DataStageStats::to_json() const {
     steps_json.push_back({{"component", s.name}, {"records_in", s.records_in}, {"records_out", s.records_out},
                           {"dropped", s.dropped}, {"seconds", s.seconds}});
   }
-  return {{"stage", stage}, {"bytes_in", bytes_in}, {"seconds", seconds}, {"steps", steps_json}};
+  return {{"stage", stage}, {"bytes_in", bytes_in}, {"seconds", seconds}, {"threads", threads}, {"steps", steps_json}};
 }
 
 DataStageStats run_data_stage(const PlannedStage& stage) {
@@ -140,6 +213,10 @@ DataStageStats run_data_stage(const PlannedStage& stage) {
     for (const auto& [reason, n] : s.dropped) drops += fmt::format("{}{} {}", drops.empty() ? "" : ", ", n, reason);
     log::info("dshost", fmt::format("  {:<14} in {:>9} out {:>9}{}", s.name, s.records_in, s.records_out,
                                     drops.empty() ? "" : "  dropped: " + drops));
+  }
+  if (!stage.config->stats_path.empty()) {
+    write_file_atomically(stage.config->stats_path, stats.to_json().dump(2) + "\n");
+    log::info("dshost", fmt::format("  stats written to {}", stage.config->stats_path));
   }
   return stats;
 }

@@ -1,6 +1,8 @@
 // data_stage.hpp: runs one data stage: the source fills batches, each
 // transform rewrites them in order, the sink writes them, then every
-// transform is flushed and the sink commits. Prints progress and a summary.
+// transform is flushed and the sink commits. Transforms that declare
+// DS_COMPONENT_PARALLEL run on several threads. Prints progress and a
+// summary, and writes the stats JSON when the stage sets `stats`.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +28,7 @@ struct DataStageStats {
   std::vector<StepStats> steps;  // source, transforms..., sink
   uint64_t bytes_in = 0;
   double seconds = 0;
+  size_t threads = 1;  // threads available to parallel transforms
   nlohmann::json to_json() const;
 };
 

@@ -40,6 +40,7 @@ TEST_CASE("a plugin built against the frozen 1.0 header loads and sees a 1.0 hos
   CHECK(lib->license().empty());  // 1.0 entries have no license field: not read
   REQUIRE(lib->components().size() == 1);
   const LoadedComponent& c = lib->components()[0];
+  CHECK(c.flags == 0);  // a 1.2 field past the end of a 1.0 descriptor: never read
   ComponentInstance inst(c, nlohmann::json::object(), "test");
   RecordBuffer out;
   int32_t done = 0;
@@ -53,14 +54,14 @@ TEST_CASE("a plugin built against the frozen 1.0 header loads and sees a 1.0 hos
 TEST_CASE("a plugin declaring a newer major is refused naming the file and both versions") {
   std::string msg = refusal("abi_newer_major");
   CHECK(contains(msg, plugin("abi_newer_major")));
-  CHECK(contains(msg, "plugin built for dsforge ABI 2.0, but this dshost speaks ABI 1.1"));
+  CHECK(contains(msg, "plugin built for dsforge ABI 2.0, but this dshost speaks ABI 1.2"));
   CHECK(contains(msg, "major versions differ"));
 }
 
 TEST_CASE("a plugin requiring a newer minor is refused") {
   std::string msg = refusal("abi_newer_minor");
   CHECK(contains(msg, plugin("abi_newer_minor")));
-  CHECK(contains(msg, "plugin needs dsforge ABI 1.99, but this dshost speaks ABI 1.1"));
+  CHECK(contains(msg, "plugin needs dsforge ABI 1.99, but this dshost speaks ABI 1.2"));
 }
 
 TEST_CASE("an entry struct smaller than 1.0 is refused with expected and actual sizes") {

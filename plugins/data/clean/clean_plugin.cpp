@@ -31,4 +31,4 @@ DSFORGE_PLUGIN("dsforge-clean", "0.1.0", "Apache-2.0",
                ds::transform<dsforge::data::CleanTransform>(
                    "clean", "0.1.0",
                    "Strip escapes, controls and URLs; normalize Unicode and whitespace",
-                   kCleanSchema))
+                   kCleanSchema, DS_COMPONENT_PARALLEL))

@@ -1,7 +1,8 @@
 // clean_transform.hpp: the `clean` transform: clean_text() on every record,
 // plus the record-level rules: invalid UTF-8 is dropped ("invalid_utf8"),
 // text left shorter than min_chars code points is dropped
-// ("empty_after_clean"). Holds nothing back, so flush() is empty.
+// ("empty_after_clean"). Holds nothing back and keeps no state across
+// batches, so it has no flush() and declares DS_COMPONENT_PARALLEL.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +16,6 @@ class CleanTransform {
  public:
   explicit CleanTransform(const ds::Config& cfg);
   void process(const ds_record_batch& in, ds::BatchWriter& out);
-  void flush(ds::BatchWriter&) {}
 
  private:
   CleanOptions options_;

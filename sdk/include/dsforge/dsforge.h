@@ -8,6 +8,7 @@
 #include "dsforge/plugin.h"
 #include "dsforge/status.h"
 #include "dsforge/tensor.h"
+#include "dsforge/tokenizer.h"
 #include "dsforge/version.h"
 
 #endif /* DSFORGE_DSFORGE_H */

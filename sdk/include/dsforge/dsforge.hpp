@@ -9,6 +9,7 @@
 #define DSFORGE_DSFORGE_HPP
 
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <initializer_list>
 #include <new>
@@ -345,10 +346,69 @@ ds_error* sink_commit(void* inst) noexcept {
 
 template <class T>
 const ds_component_desc* describe(int32_t kind, const void* vtable, const char* name,
-                                  const char* version, const char* summary, const char* schema) {
+                                  const char* version, const char* summary, const char* schema,
+                                  uint64_t flags) {
   static const ds_component_desc desc = {sizeof(ds_component_desc), kind, name, version, summary,
-                                         schema, &create_instance<T>, &destroy_instance<T>, vtable};
+                                         schema, &create_instance<T>, &destroy_instance<T>, vtable,
+                                         flags};
   return &desc;
+}
+
+// --- tokenizers ------------------------------------------------------------
+
+template <class T, class = void>
+struct has_chat_template : std::false_type {};
+template <class T>
+struct has_chat_template<T, std::void_t<decltype(std::declval<const T&>().apply_chat_template(
+                                std::string_view(), true, std::string_view()))>> : std::true_type {};
+
+inline void append(ds_buffer* b, const void* data, size_t size) { check(host().buffer_append(b, data, size)); }
+
+template <class T>
+ds_error* tokenizer_info(void* inst, ds_tokenizer_info* info) noexcept {
+  return guard([&] {
+    ds_tokenizer_info full = static_cast<const T*>(inst)->info();
+    size_t n = info->struct_size < sizeof(full) ? info->struct_size : sizeof(full);
+    full.struct_size = n;
+    std::memcpy(info, &full, n);  // fill only what the caller's struct has
+  });
+}
+template <class T>
+ds_error* tokenizer_encode(void* inst, ds_str text, int32_t special, ds_buffer* out) noexcept {
+  return guard([&] {
+    std::vector<uint32_t> ids = static_cast<const T*>(inst)->encode(view(text), special != 0);
+    append(out, ids.data(), ids.size() * sizeof(uint32_t));
+  });
+}
+template <class T>
+ds_error* tokenizer_decode(void* inst, const uint32_t* ids, size_t n, int32_t skip, ds_buffer* out) noexcept {
+  return guard([&] {
+    std::string text = static_cast<const T*>(inst)->decode(ids, n, skip != 0);
+    append(out, text.data(), text.size());
+  });
+}
+template <class T>
+ds_error* tokenizer_id_to_token(void* inst, uint32_t id, ds_buffer* out) noexcept {
+  return guard([&] {
+    std::string token = static_cast<const T*>(inst)->id_to_token(id);
+    append(out, token.data(), token.size());
+  });
+}
+template <class T>
+ds_error* tokenizer_chat(void* inst, ds_str messages, int32_t add_gen, ds_str extra, ds_buffer* out) noexcept {
+  return guard([&] {
+    std::string text = static_cast<const T*>(inst)->apply_chat_template(view(messages), add_gen != 0, view(extra));
+    append(out, text.data(), text.size());
+  });
+}
+template <class T>
+constexpr auto chat_of() {
+  using fn = ds_error* (*)(void*, ds_str, int32_t, ds_str, ds_buffer*);
+  if constexpr (has_chat_template<T>::value) {
+    return fn(&tokenizer_chat<T>);
+  } else {
+    return fn(nullptr);
+  }
 }
 
 struct PluginInfo {
@@ -392,18 +452,20 @@ template <class T>
 const ds_component_desc* source(const char* name, const char* version, const char* summary,
                                 const char* schema) {
   static const ds_source_vtable vt = {sizeof(ds_source_vtable), &detail::source_next<T>};
-  return detail::describe<T>(DS_KIND_SOURCE, &vt, name, version, summary, schema);
+  return detail::describe<T>(DS_KIND_SOURCE, &vt, name, version, summary, schema, 0);
 }
 
 // A transform: T(const ds::Config&), `void process(const ds_record_batch&,
 // ds::BatchWriter&)` and, if it holds records back, `void flush(ds::BatchWriter&)`.
+// Pass DS_COMPONENT_PARALLEL in `flags` when batches may be processed
+// concurrently by several instances (no flush, no cross-batch state).
 template <class T>
 const ds_component_desc* transform(const char* name, const char* version, const char* summary,
-                                   const char* schema) {
+                                   const char* schema, uint64_t flags = 0) {
   static const ds_transform_vtable vt = {
       sizeof(ds_transform_vtable), &detail::transform_process<T>,
       detail::flush_of<T>()};
-  return detail::describe<T>(DS_KIND_TRANSFORM, &vt, name, version, summary, schema);
+  return detail::describe<T>(DS_KIND_TRANSFORM, &vt, name, version, summary, schema, flags);
 }
 
 // A sink: T(const ds::Config&), `void write(const ds_record_batch&)`,
@@ -413,7 +475,22 @@ const ds_component_desc* sink(const char* name, const char* version, const char*
                               const char* schema) {
   static const ds_sink_vtable vt = {sizeof(ds_sink_vtable), &detail::sink_write<T>,
                                     &detail::sink_commit<T>};
-  return detail::describe<T>(DS_KIND_SINK, &vt, name, version, summary, schema);
+  return detail::describe<T>(DS_KIND_SINK, &vt, name, version, summary, schema, 0);
+}
+
+// A tokenizer (1.2): T(const ds::Config&) with const methods
+// `ds_tokenizer_info info()`, `std::vector<uint32_t> encode(std::string_view, bool add_special)`,
+// `std::string decode(const uint32_t*, size_t, bool skip_special)`,
+// `std::string id_to_token(uint32_t)` and optionally
+// `std::string apply_chat_template(std::string_view messages_json, bool add_generation_prompt,
+//                                  std::string_view extra_json)`.
+template <class T>
+const ds_component_desc* tokenizer(const char* name, const char* version, const char* summary,
+                                   const char* schema) {
+  static const ds_tokenizer_vtable vt = {sizeof(ds_tokenizer_vtable), &detail::tokenizer_info<T>,
+                                         &detail::tokenizer_encode<T>, &detail::tokenizer_decode<T>,
+                                         &detail::tokenizer_id_to_token<T>, detail::chat_of<T>()};
+  return detail::describe<T>(DS_KIND_TOKENIZER, &vt, name, version, summary, schema, 0);
 }
 
 }  // namespace ds

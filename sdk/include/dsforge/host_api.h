@@ -31,6 +31,11 @@ typedef struct ds_config ds_config;
 /* Progress of one long task (1.1). */
 typedef struct ds_progress ds_progress;
 
+/* A growable byte buffer owned by the host (1.2). Functions that return
+ * variable-size data (token ids, decoded text) append to one the caller
+ * passes in, so the plugin allocates nothing the host must free. */
+typedef struct ds_buffer ds_buffer;
+
 typedef struct ds_host_api {
   size_t struct_size;
   uint32_t abi_major; /* DS_ABI_MAJOR of the host */
@@ -73,6 +78,10 @@ typedef struct ds_host_api {
   void (*progress_advance)(ds_progress *p, uint64_t done_delta);
   /* Prints the one-line summary and frees p. */
   void (*progress_end)(ds_progress *p);
+
+  /* --- 1.2: buffers [the thread that owns the buffer] ----------------- */
+  /* Appends `size` bytes (copied). Fails only with DS_ERR_OUT_OF_MEMORY. */
+  ds_error *(*buffer_append)(ds_buffer *b, const void *data, size_t size);
 } ds_host_api;
 
 #ifdef __cplusplus

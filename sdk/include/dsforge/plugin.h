@@ -16,6 +16,7 @@
 #include "dsforge/data.h"
 #include "dsforge/host_api.h"
 #include "dsforge/status.h"
+#include "dsforge/tokenizer.h"
 #include "dsforge/version.h"
 
 #ifdef __cplusplus
@@ -23,6 +24,13 @@ extern "C" {
 #endif
 
 #define DS_PLUGIN_ENTRY_SYMBOL "dsforge_plugin_entry"
+
+/* Component flags (1.2), a bit set. */
+/* The host may create several instances of this transform and call
+ * process() on different batches at the same time, one thread per instance.
+ * It keeps the output in input order. Set it only when process() keeps no
+ * state across batches that changes its output, and flush() is NULL. */
+#define DS_COMPONENT_PARALLEL ((uint64_t)1 << 0)
 
 /* Static description of one component. All strings are NUL-terminated and
  * live as long as the library stays loaded. */
@@ -41,8 +49,11 @@ typedef struct ds_component_desc {
   ds_error *(*create)(void *plugin_ctx, const ds_config *cfg, void **instance);
   /* Frees an instance. [instance-thread] Never fails. */
   void (*destroy)(void *instance);
-  /* ds_source_vtable, ds_transform_vtable or ds_sink_vtable by kind. */
+  /* ds_source_vtable, ds_transform_vtable, ds_sink_vtable or
+   * ds_tokenizer_vtable by kind. Every vtable starts with struct_size. */
   const void *vtable;
+  /* --- 1.2 ---------------------------------------------------------- */
+  uint64_t flags; /* DS_COMPONENT_* */
 } ds_component_desc;
 
 typedef struct ds_plugin_entry {

@@ -9,6 +9,8 @@
  * History
  *   1.0  entry point, components, records, host API, tensor op table, DLPack.
  *   1.1  ds_plugin_entry.license; ds_host_api.progress_begin/advance/end.
+ *   1.2  ds_component_desc.flags (DS_COMPONENT_PARALLEL); DS_KIND_TOKENIZER
+ *        (tokenizer.h); ds_host_api.buffer_append for variable-size output.
  */
 #ifndef DSFORGE_VERSION_H
 #define DSFORGE_VERSION_H
@@ -16,7 +18,7 @@
 #include <stddef.h>
 
 #define DS_ABI_MAJOR 1
-#define DS_ABI_MINOR 1
+#define DS_ABI_MINOR 2
 
 /* True when a struct received from the other side is large enough to hold
  * FIELD. Check it before reading any field added after 1.0. */
