@@ -113,9 +113,14 @@ TEST_CASE("the quickstart pipeline cleans the real fortunes text") {
   CHECK(dropped < expected_docs / 100);  // cleaning must not eat the corpus
   CHECK(expected_docs > 8000);
 
-  // The output file: one JSON object per record, nothing left over.
+  // The output files: the records and the stats, nothing left over.
   fs::path out_dir = dir / "out" / "quickstart";
-  for (const auto& e : fs::directory_iterator(out_dir)) CHECK(e.path().filename() == "clean.jsonl");
+  for (const auto& e : fs::directory_iterator(out_dir)) {
+    std::string name = e.path().filename().string();
+    CHECK((name == "clean.jsonl" || name == "stats.json"));
+  }
+  auto stats = nlohmann::json::parse(read_file(out_dir / "stats.json"));
+  CHECK(stats.at("steps") == steps);
   std::ifstream out(out_dir / "clean.jsonl");
   std::string line, all_output;
   size_t records = 0;
