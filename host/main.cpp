@@ -43,6 +43,29 @@ int main(int argc, char** argv) {
   plugins->add_flag("--json", json, "Machine-readable output");
   plugins->fallthrough();
 
+  cli::TokenizeOptions tok;
+  auto* tokenize = app.add_subcommand("tokenize", "Encode text with a tokenizer: one string, or a JSONL field");
+  tokenize->add_option("--tokenizer", tok.tokenizer, "tokenizer.json or a folder holding it")->required();
+  tokenize->add_option("--text", tok.text, "Print the ids and pieces of this text");
+  tokenize->add_option("--input", tok.input, "JSONL file to tokenize");
+  tokenize->add_option("--output", tok.output, "JSONL written atomically with an added \"ids\" array");
+  tokenize->add_option("--field", tok.field, "Field holding the text")->capture_default_str();
+  tokenize->add_flag("--add-special-tokens", tok.add_special_tokens, "Add BOS/EOS as the tokenizer config says");
+  tokenize->add_flag("--json", tok.json, "With --text: print {\"ids\", \"pieces\"}");
+  tokenize->add_option("--tokenizer-plugin", tok.plugin, "Tokenizer component to use")->capture_default_str();
+  tokenize->get_option("--input")->excludes(tokenize->get_option("--text"));
+  tokenize->fallthrough();
+
+  cli::ChatTemplateOptions chat;
+  auto* chat_template = app.add_subcommand("chat-template", "Render each row's messages with the tokenizer's chat template");
+  chat_template->add_option("--tokenizer", chat.tokenizer, "Folder with tokenizer.json and tokenizer_config.json")->required();
+  chat_template->add_option("--input", chat.input, "JSONL with a \"messages\" array per row")->required();
+  chat_template->add_option("--output", chat.output, "JSONL written atomically with an added \"text\"")->required();
+  chat_template->add_flag("--add-generation-prompt", chat.add_generation_prompt,
+                          "Default for rows without \"add_generation_prompt\"");
+  chat_template->add_option("--tokenizer-plugin", chat.plugin, "Tokenizer component to use")->capture_default_str();
+  chat_template->fallthrough();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -54,6 +77,8 @@ int main(int argc, char** argv) {
     if (run->parsed()) return cli::cmd_run(global, pipeline, only);
     if (validate->parsed()) return cli::cmd_validate(global, pipeline);
     if (plugins->parsed()) return cli::cmd_plugins(global, describe, json);
+    if (tokenize->parsed()) return cli::cmd_tokenize(global, tok);
+    if (chat_template->parsed()) return cli::cmd_chat_template(global, chat);
   } catch (const UserError& e) {
     log::error("dshost", e.what());
     return 1;
