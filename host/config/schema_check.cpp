@@ -224,6 +224,17 @@ void check_schema_supported(const json& schema, const std::string& component) {
   check_supported_rec(schema, component, "");
 }
 
+json with_schema_defaults(json settings, const json& schema, const std::string& component) {
+  const json props = schema.value("properties", json::object());
+  for (const auto& [name, prop] : props.items()) {
+    if (!settings.contains(name) && prop.contains("default")) settings[name] = prop["default"];
+  }
+  for (const auto& req : schema.value("required", json::array())) {
+    if (!settings.contains(req.get<std::string>())) fail("{}: missing required setting '{}'", component, req.get<std::string>());
+  }
+  return settings;
+}
+
 json validate_settings(const toml::table& settings, const json& schema, const std::string& file,
                        const std::string& field) {
   Validator v(file);

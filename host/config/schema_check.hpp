@@ -24,4 +24,10 @@ void check_schema_supported(const nlohmann::json& schema, const std::string& com
 nlohmann::json validate_settings(const toml::table& settings, const nlohmann::json& schema,
                                  const std::string& file, const std::string& field);
 
+// Settings built by dshost itself (not from TOML): adds the schema's
+// defaults for missing top-level keys and checks that required keys are
+// present. Throws UserError naming the component and the key.
+nlohmann::json with_schema_defaults(nlohmann::json settings, const nlohmann::json& schema,
+                                    const std::string& component);
+
 }  // namespace dsforge

@@ -97,10 +97,12 @@ const LoadedComponent& Registry::find(int32_t kind, const std::string& name, con
     fail("{}: {} '{}' is provided by {} libraries:{}\nchoose one with plugin = \"<library>/{}\"", where,
          kind_name(kind), name, found.size(), libs, name);
   }
-  std::string available;
+  std::set<std::string> names;  // sorted, so messages do not depend on load order
   for (const auto* c : components()) {
-    if (c->kind == kind) available += (available.empty() ? "" : ", ") + c->name;
+    if (c->kind == kind) names.insert(c->name);
   }
+  std::string available;
+  for (const auto& n : names) available += (available.empty() ? "" : ", ") + n;
   std::string hint = available.empty() ? fmt::format("no {} plugins are loaded", kind_name(kind))
                                        : fmt::format("available {}s: {}", kind_name(kind), available);
   if (const auto* other = find_any_kind(name)) {

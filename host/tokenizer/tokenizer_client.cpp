@@ -7,12 +7,14 @@
 
 #include "api/host_api.hpp"
 #include "common/user_error.hpp"
+#include "config/schema_check.hpp"
 
 namespace dsforge {
 
 TokenizerClient::TokenizerClient(const Registry& registry, const std::string& path, const std::string& plugin) {
   const LoadedComponent& c = registry.find(DS_KIND_TOKENIZER, plugin, "--tokenizer-plugin");
-  instance_ = std::make_unique<ComponentInstance>(c, nlohmann::json{{"path", path}}, path);
+  nlohmann::json settings = with_schema_defaults({{"path", path}}, c.schema, c.name);
+  instance_ = std::make_unique<ComponentInstance>(c, settings, path);
 }
 
 ds_tokenizer_info TokenizerClient::info() const {

@@ -51,10 +51,10 @@ TEST_CASE("bad pipelines give file:line:col, the field and what was expected") {
       {"syntax error", "[[stage]\nid = \"prep\"\n",
        "bad.toml:3:9: TOML syntax error: Error while parsing table header: expected ']', saw '\\n'"},
       {"unknown plugin", kStage + "source = { plugin = \"nope\", path = \"x\" }\n" + kSink,
-       "bad.toml:6:21: stage 'prep'.source.plugin: unknown source plugin 'nope'; available sources: jsonl, text"},
+       "bad.toml:6:21: stage 'prep'.source.plugin: unknown source plugin 'nope'; available sources: json, jsonl, text"},
       {"plugin of another kind", kStage + "source = { plugin = \"clean\" }\n" + kSink,
        "bad.toml:6:21: stage 'prep'.source.plugin: unknown source plugin 'clean'; 'clean' is a transform, not a "
-       "source; available sources: jsonl, text"},
+       "source; available sources: json, jsonl, text"},
       {"wrong type", kStage + "source = { plugin = \"jsonl\", path = \"x\" }\nsink = { plugin = \"jsonl\", path = 5 }\n",
        "bad.toml:7:35: stage 'prep'.sink.path: expected string, got integer"},
       {"missing field", kStage + "source = { plugin = \"jsonl\", path = \"x\" }\nsink = { plugin = \"jsonl\" }\n",

@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include "common/config_get.hpp"
-#include "common/glob_paths.hpp"
 #include "common/utf8.hpp"
 
 namespace dsforge::data {
@@ -16,25 +15,9 @@ bool is_blank(const std::string& line) {
   return true;
 }
 
-// nlohmann's message is "[json.exception.parse_error.101] parse error at
-// line 1, column 7: syntax error ..."; the line is always 1 here and the
-// column is the byte we report, so keep only the part after the location.
-std::string parse_error_reason(const nlohmann::json::parse_error& e) {
-  std::string msg = e.what();
-  const size_t bracket = msg.find("] ");
-  if (bracket != std::string::npos) msg.erase(0, bracket + 2);
-  const size_t colon = msg.find(": ");
-  if (colon != std::string::npos) msg.erase(0, colon + 2);
-  return "bad JSON at byte " + std::to_string(e.byte) + ": " + msg;
-}
-
 JsonlSourceOptions read_options(const ds::Config& cfg) {
   JsonlSourceOptions opt;
-  opt.files = expand_globs(cfg.string_or_strings("/path"));
-  opt.text_field = string_or(cfg, "/text_field", opt.text_field);
-  if (opt.text_field.empty())
-    throw ds::Error(DS_ERR_INVALID_ARGUMENT, "jsonl: text_field must not be empty");
-  opt.fail_on_error = choice_or(cfg, "jsonl", "/on_error", "skip", {"skip", "fail"}) == "fail";
+  opt.common = read_source_settings(cfg, "jsonl");
   const int64_t max = integer_or(cfg, "/max_line_bytes", static_cast<int64_t>(opt.max_line_bytes));
   if (max < 1)
     throw ds::Error(DS_ERR_INVALID_ARGUMENT,
@@ -51,10 +34,10 @@ bool JsonlSource::next(ds::BatchWriter& out, size_t max_records) {
   size_t pushed = 0;
   while (pushed < max_records) {
     if (!reader_) {
-      if (next_file_ == opt_.files.size()) return true;
+      if (next_file_ == opt_.common.files.size()) return true;
       // Files open one at a time, when reached: a run over thousands of
       // shards keeps one descriptor.
-      reader_ = std::make_unique<LineReader>(opt_.files[next_file_++], opt_.max_line_bytes);
+      reader_ = std::make_unique<LineReader>(opt_.common.files[next_file_++], opt_.max_line_bytes);
     }
     if (!reader_->next(line_)) {
       reader_.reset();
@@ -83,35 +66,21 @@ bool JsonlSource::push_line(const std::string& line, ds::BatchWriter& out) {
   try {
     obj = nlohmann::ordered_json::parse(line);
   } catch (const nlohmann::json::parse_error& e) {
-    bad_line(out, "bad_json", parse_error_reason(e));
+    bad_line(out, "bad_json", json_parse_error_reason(e));
     return false;
   }
-  if (!obj.is_object()) {
-    bad_line(out, "bad_json", std::string("expected a JSON object, got ") + obj.type_name());
+  MappedRecord rec = map_json_value(std::move(obj), opt_.common.mapping);
+  if (!rec.ok) {
+    bad_line(out, rec.drop_reason, rec.why);
     return false;
   }
-  const auto it = obj.find(opt_.text_field);
-  if (it == obj.end()) {
-    bad_line(out, "missing_field", "no field \"" + opt_.text_field + "\"");
-    return false;
-  }
-  if (!it->is_string()) {
-    bad_line(out, "missing_field",
-             "field \"" + opt_.text_field + "\" has type " + it->type_name() + ", expected string");
-    return false;
-  }
-  const std::string text = std::move(it->get_ref<std::string&>());
-  obj.erase(it);
-  const std::string meta = obj.empty()
-                               ? std::string()
-                               : obj.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  out.push(text, meta, reader_->path(), reader_->line_number());
+  out.push(rec.text, rec.meta, reader_->path(), reader_->line_number());
   return true;
 }
 
 void JsonlSource::bad_line(ds::BatchWriter& out, const char* drop_reason, const std::string& why) {
   const std::string msg = where(reader_->path(), reader_->line_number()) + ": " + why;
-  if (opt_.fail_on_error) throw ds::Error(DS_ERR_BAD_DATA, msg);
+  if (opt_.common.fail_on_error) throw ds::Error(DS_ERR_BAD_DATA, msg);
   ds::log(DS_LOG_WARN, "jsonl", msg + " (line skipped)");
   out.drop(drop_reason);
 }

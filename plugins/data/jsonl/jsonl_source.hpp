@@ -1,7 +1,8 @@
 // jsonl_source.hpp: the `jsonl` source. Streams JSON Lines files (one JSON
 // object per line) into records: the text field becomes the record text, the
-// other fields its meta. Does not hold more than one line of a file in memory
-// and does not guess at non-object lines: they are bad data.
+// other fields its meta; or, with `fields`, prompt + response templates make
+// the text (record_mapping.hpp). Does not hold more than one line of a file
+// in memory and does not guess at non-object lines: they are bad data.
 #pragma once
 
 #include <cstdint>
@@ -11,13 +12,12 @@
 
 #include "common/line_reader.hpp"
 #include "dsforge/dsforge.hpp"
+#include "source_config.hpp"
 
 namespace dsforge::data {
 
 struct JsonlSourceOptions {
-  std::vector<std::string> files;  // expanded from `path`
-  std::string text_field = "text";
-  bool fail_on_error = false;                // on_error = "fail"
+  SourceSettings common;                     // path, text_field, fields, on_error
   size_t max_line_bytes = size_t(64) << 20;  // 64 MiB
 };
 
