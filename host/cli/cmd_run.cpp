@@ -33,13 +33,13 @@ int cmd_run(const GlobalOptions& g, const std::filesystem::path& file, const std
   registry.load_directories(plugin_search_path(p.plugin_path, g.plugin_path));
   Plan plan = build_plan(p, registry, only);
   nlohmann::json all = nlohmann::json::array();
-  uint64_t docs_out = 0;
+  std::string per_stage;
   for (const auto& stage : plan.stages) {
     log::info("dshost", fmt::format("stage '{}' ({} -> {} transforms -> {})", stage.config->id,
                                     stage.source.component->name, stage.transforms.size(),
                                     stage.sink.component->name));
     DataStageStats stats = run_data_stage(stage);
-    docs_out += stats.steps.back().records_out;
+    per_stage += fmt::format("{}{} {}", per_stage.empty() ? "" : ", ", stage.config->id, stats.steps.back().records_out);
     all.push_back(stats.to_json());
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -47,8 +47,8 @@ int cmd_run(const GlobalOptions& g, const std::filesystem::path& file, const std
     nlohmann::json summary = {{"pipeline", p.name}, {"seconds", secs}, {"stages", all}};
     std::printf("%s\n", summary.dump().c_str());
   } else if (log::enabled(log::Level::info)) {
-    std::printf("pipeline '%s': %zu stage(s) done, %llu records written in %s\n", p.name.c_str(),
-                plan.stages.size(), static_cast<unsigned long long>(docs_out), human_duration(secs).c_str());
+    std::printf("pipeline '%s' done in %s; records written: %s\n", p.name.c_str(), human_duration(secs).c_str(),
+                per_stage.c_str());
   }
   return 0;
 }
