@@ -82,20 +82,21 @@ const std::vector<std::string> kInputs = {"fortunes", "computers", "science", "w
 
 }  // namespace
 
-TEST_CASE("the quickstart pipeline cleans the real fortunes text") {
+TEST_CASE("the quickstart pipeline turns the real fortunes text into clean data, a tokenizer and shards") {
   fs::path dir = fs::temp_directory_path() / ("dsforge-e2e-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
 
   Result validate = run_in(dir, dshost() + " validate " + quickstart());
   CHECK(validate.exit_code == 0);
-  CHECK(validate.out.find(": ok (pipeline 'quickstart', 1 stages, 3 components)") != std::string::npos);
+  CHECK(validate.out.find(": ok (pipeline 'quickstart', 3 stages, 10 components)") != std::string::npos);
 
   Result r = run_in(dir, dshost() + " --log-format json run " + quickstart());
   REQUIRE(r.exit_code == 0);
   nlohmann::json summary = nlohmann::json::parse(r.out);
+  REQUIRE(summary.at("stages").size() == 3);
   const auto& steps = summary.at("stages").at(0).at("steps");
-  REQUIRE(steps.size() == 3);
+  REQUIRE(steps.size() == 6);  // text, clean, exact_dedup, minhash_dedup, length_filter, jsonl
 
   size_t expected_docs = 0;
   std::string all_input;
@@ -105,21 +106,23 @@ TEST_CASE("the quickstart pipeline cleans the real fortunes text") {
     expected_docs += count_fortunes(text);
     all_input += text;
   }
-  CHECK(steps[0].at("records_out") == expected_docs);
-  CHECK(steps[1].at("records_in") == expected_docs);
-  uint64_t dropped = 0;
-  for (const auto& [reason, n] : steps[1].at("dropped").items()) dropped += n.get<uint64_t>();
-  CHECK(steps[1].at("records_out").get<uint64_t>() == expected_docs - dropped);
-  CHECK(dropped < expected_docs / 100);  // cleaning must not eat the corpus
   CHECK(expected_docs > 8000);
-
-  // The output files: the records and the stats, nothing left over.
-  fs::path out_dir = dir / "out" / "quickstart";
-  for (const auto& e : fs::directory_iterator(out_dir)) {
-    std::string name = e.path().filename().string();
-    CHECK((name == "clean.jsonl" || name == "stats.json"));
+  CHECK(steps[0].at("records_out") == expected_docs);
+  // Each step passes on what it did not drop, and says why it dropped the rest.
+  for (size_t i = 1; i + 1 < steps.size(); ++i) {
+    INFO(steps[i].at("component"));
+    uint64_t dropped = 0;
+    for (const auto& [reason, n] : steps[i].at("dropped").items()) dropped += n.get<uint64_t>();
+    CHECK(steps[i].at("records_in") == steps[i - 1].at("records_out"));
+    CHECK(steps[i].at("records_in").get<uint64_t>() == steps[i].at("records_out").get<uint64_t>() + dropped);
   }
-  auto stats = nlohmann::json::parse(read_file(out_dir / "stats.json"));
+  CHECK(steps[2].at("dropped").at("duplicate").get<uint64_t>() > 0);        // fortunes repeat a few texts
+  CHECK(steps[3].at("dropped").at("near_duplicate").get<uint64_t>() > 0);
+  CHECK(steps[5].at("records_out").get<uint64_t>() > expected_docs * 98 / 100);  // dedup must not eat the corpus
+
+  // The cleaned text: one JSON object per record, no escapes or controls left.
+  fs::path out_dir = dir / "out" / "quickstart";
+  auto stats = nlohmann::json::parse(read_file(out_dir / "prep-stats.json"));
   CHECK(stats.at("steps") == steps);
   std::ifstream out(out_dir / "clean.jsonl");
   std::string line, all_output;
@@ -134,16 +137,25 @@ TEST_CASE("the quickstart pipeline cleans the real fortunes text") {
     all_output += text + "\n";
     records++;
   }
-  CHECK(records == steps[2].at("records_out").get<size_t>());
-  CHECK(records == steps[1].at("records_out").get<size_t>());
-
-  // CJK survives cleaning: the ideographs of the input are all still there
-  // (NFKC folds a few compatibility ideographs, so allow a tiny margin).
+  CHECK(records == steps[5].at("records_out").get<size_t>());
+  // CJK survives: nearly all ideographs are still there (dedup removed a few
+  // repeated poems; NFKC folds a few compatibility ideographs).
   size_t in_cjk = count_ideographs(all_input), out_cjk = count_ideographs(all_output);
   CHECK(in_cjk > 100000);
-  CHECK(out_cjk >= in_cjk * 995 / 1000);
+  CHECK(out_cjk >= in_cjk * 97 / 100);
   CHECK(all_output.find("床前明月光") != std::string::npos);
   CHECK(all_output.find("《夜思》\n作者:李白") != std::string::npos);  // colour codes gone, NFKC colon
+
+  // The trained tokenizer and the shards.
+  auto tok = nlohmann::json::parse(read_file(out_dir / "tokenizer" / "tokenizer.json"));
+  CHECK(tok.at("model").at("type") == "BPE");
+  CHECK(tok.at("model").at("vocab").size() + tok.at("added_tokens").size() >= 7990);
+  auto index = nlohmann::json::parse(read_file(out_dir / "shards" / "index.json"));
+  CHECK(index.at("documents") == records);
+  CHECK(index.at("tokens").get<uint64_t>() > records * 20);
+  std::string shard = read_file(out_dir / "shards" / index.at("shards").at(0).at("file").get<std::string>());
+  CHECK(shard.substr(0, 8) == "DSFSHRD1");
+  CHECK(summary.at("stages").at(2).at("steps").at(1).at("records_out") == records);
   fs::remove_all(dir);
 }
 
