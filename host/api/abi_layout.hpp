@@ -25,7 +25,7 @@ static_assert(kEntrySize_1_0 == 64, "ds_plugin_entry 1.0 layout changed");
 static_assert(kEntrySize_1_1 == 72, "ds_plugin_entry 1.1 layout changed");
 static_assert(kHostApiSize_1_0 == 120, "ds_host_api 1.0 layout changed");
 static_assert(kHostApiSize_1_1 == 144, "ds_host_api 1.1 layout changed");
-static_assert(kHostApiSize_1_2 == 152, "ds_host_api 1.2 layout changed");
+static_assert(kHostApiSize_1_2 == 160, "ds_host_api 1.2 layout changed");
 static_assert(kComponentDescSize_1_0 == 72, "ds_component_desc 1.0 layout changed");
 static_assert(kComponentDescSize_1_2 == 80, "ds_component_desc 1.2 layout changed");
 static_assert(sizeof(ds_tokenizer_info) == 48, "ds_tokenizer_info layout changed");

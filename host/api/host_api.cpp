@@ -141,6 +141,18 @@ ds_error* api_buffer_append(ds_buffer* b, const void* data, size_t size) {
   }
 }
 
+// --- statistics (1.2) ---------------------------------------------------
+
+thread_local std::map<std::string, uint64_t>* t_counters = nullptr;
+
+void api_stat_add(const char* name, uint64_t n) {
+  if (t_counters == nullptr || name == nullptr) return;
+  try {
+    (*t_counters)[name] += n;
+  } catch (...) {
+  }
+}
+
 ds_host_api make_table() {
   ds_host_api t{};
   t.struct_size = sizeof(ds_host_api);
@@ -163,6 +175,7 @@ ds_host_api make_table() {
   t.progress_advance = &api_progress_advance;
   t.progress_end = &api_progress_end;
   t.buffer_append = &api_buffer_append;
+  t.stat_add = &api_stat_add;
   return t;
 }
 
@@ -175,6 +188,9 @@ size_t host_api_size(uint32_t minor) {
     default: return abi::kHostApiSize_1_2;
   }
 }
+
+StatScope::StatScope(std::map<std::string, uint64_t>& counters) : previous_(t_counters) { t_counters = &counters; }
+StatScope::~StatScope() { t_counters = previous_; }
 
 const ds_host_api* host_api_for_minor(uint32_t minor) {
   // One table per released minor, each cut after that minor's last field.

@@ -4,6 +4,7 @@
 
 #include <dsforge/host_api.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -42,5 +43,18 @@ void throw_if_error(ds_error* e, const std::string& context);
 std::string take_error_message(ds_error* e);
 
 const char* status_name(int32_t code);
+
+// While alive, stat_add() calls made by plugins on this thread add to
+// `counters`. The runner opens one around every call into a component.
+class StatScope {
+ public:
+  explicit StatScope(std::map<std::string, uint64_t>& counters);
+  ~StatScope();
+  StatScope(const StatScope&) = delete;
+  StatScope& operator=(const StatScope&) = delete;
+
+ private:
+  std::map<std::string, uint64_t>* previous_;
+};
 
 }  // namespace dsforge

@@ -51,6 +51,7 @@ struct CallResult {
   ds_error* error = nullptr;
   double seconds = 0;
   std::map<std::string, uint64_t> dropped;
+  std::map<std::string, uint64_t> counters;
 };
 
 class DataStageRunner {
@@ -58,7 +59,7 @@ class DataStageRunner {
   explicit DataStageRunner(const PlannedStage& stage) : stage_(stage), threads_(thread_count(stage.config->threads)) {
     stats_.stage = stage.config->id;
     source_ = std::make_unique<ComponentInstance>(*stage.source.component, stage.source.settings, stage.source.where);
-    stats_.steps.push_back(StepStats{stage.source.component->name, 0, 0, {}, 0});
+    stats_.steps.push_back(StepStats{stage.source.component->name, 0, 0, {}, 0, {}});
     for (const auto& t : stage.transforms) {
       TransformStep step;
       step.planned = &t;
@@ -67,10 +68,10 @@ class DataStageRunner {
       for (size_t i = 0; i < n; ++i)
         step.instances.push_back(std::make_unique<ComponentInstance>(*t.component, t.settings, t.where));
       transforms_.push_back(std::move(step));
-      stats_.steps.push_back(StepStats{t.component->name, 0, 0, {}, 0});
+      stats_.steps.push_back(StepStats{t.component->name, 0, 0, {}, 0, {}});
     }
     sink_ = std::make_unique<ComponentInstance>(*stage.sink.component, stage.sink.settings, stage.sink.where);
-    stats_.steps.push_back(StepStats{stage.sink.component->name, 0, 0, {}, 0});
+    stats_.steps.push_back(StepStats{stage.sink.component->name, 0, 0, {}, 0, {}});
   }
 
   DataStageStats run() {
@@ -88,6 +89,7 @@ class DataStageRunner {
       pass_down(window, 0);
     }
     for (size_t i = 0; i < transforms_.size(); ++i) flush(i);
+    StatScope scope(stats_.steps.back().counters);
     auto t0 = Clock::now();
     throw_if_error(sink_->vtable<ds_sink_vtable>().commit(sink_->get()),
                    fmt::format("{} (sink {})", stage_.sink.where, sink_->label()));
@@ -102,10 +104,11 @@ class DataStageRunner {
   // Returns true when the source is exhausted.
   bool read_source(RecordBuffer& batch) {
     int32_t done = 0;
+    StepStats& src = stats_.steps.front();
+    StatScope scope(src.counters);
     auto t0 = Clock::now();
     ds_error* err = source_->vtable<ds_source_vtable>().next(source_->get(), RecordBuffer::api(), batch.builder(),
                                                               static_cast<size_t>(stage_.config->batch_size), &done);
-    StepStats& src = stats_.steps.front();
     src.seconds += since(t0);
     merge(src.dropped, batch.take_drops());
     throw_if_error(err, fmt::format("{} (source {})", stage_.source.where, source_->label()));
@@ -116,6 +119,7 @@ class DataStageRunner {
 
   static CallResult call_process(ComponentInstance& inst, RecordBuffer& in, RecordBuffer& out) {
     CallResult r;
+    StatScope scope(r.counters);
     auto t0 = Clock::now();
     r.error = inst.vtable<ds_transform_vtable>().process(inst.get(), &in.batch(), RecordBuffer::api(), out.builder());
     r.seconds = since(t0);
@@ -145,6 +149,7 @@ class DataStageRunner {
         st.records_out += out[b].size();
         st.seconds += results[b].seconds;
         merge(st.dropped, results[b].dropped);
+        merge(st.counters, results[b].counters);
         if (results[b].error != nullptr) {
           std::string msg = take_error_message(results[b].error);
           if (first_error.empty()) first_error = msg;
@@ -165,9 +170,10 @@ class DataStageRunner {
     TransformStep& step = transforms_[i];
     if (step.vt().flush == nullptr) return;
     std::vector<RecordBuffer> out(1);
+    StepStats& st = stats_.steps[i + 1];
+    StatScope scope(st.counters);
     auto t0 = Clock::now();
     ds_error* err = step.vt().flush(step.instances[0]->get(), RecordBuffer::api(), out[0].builder());
-    StepStats& st = stats_.steps[i + 1];
     st.seconds += since(t0);
     merge(st.dropped, out[0].take_drops());
     throw_if_error(err, fmt::format("{} (transform {} flush)", step.planned->where, step.instances[0]->label()));
@@ -178,6 +184,7 @@ class DataStageRunner {
   void write(RecordBuffer& batch) {
     StepStats& st = stats_.steps.back();
     st.records_in += batch.size();
+    StatScope scope(st.counters);
     auto t0 = Clock::now();
     ds_error* err = sink_->vtable<ds_sink_vtable>().write(sink_->get(), &batch.batch());
     st.seconds += since(t0);
@@ -200,7 +207,7 @@ nlohmann::json DataStageStats::to_json() const {
   nlohmann::json steps_json = nlohmann::json::array();
   for (const auto& s : steps) {
     steps_json.push_back({{"component", s.name}, {"records_in", s.records_in}, {"records_out", s.records_out},
-                          {"dropped", s.dropped}, {"seconds", s.seconds}});
+                          {"dropped", s.dropped}, {"counters", s.counters}, {"seconds", s.seconds}});
   }
   return {{"stage", stage}, {"bytes_in", bytes_in}, {"seconds", seconds}, {"threads", threads}, {"steps", steps_json}};
 }
@@ -211,8 +218,11 @@ DataStageStats run_data_stage(const PlannedStage& stage) {
   for (const auto& s : stats.steps) {
     std::string drops;
     for (const auto& [reason, n] : s.dropped) drops += fmt::format("{}{} {}", drops.empty() ? "" : ", ", n, reason);
-    log::info("dshost", fmt::format("  {:<14} in {:>9} out {:>9}{}", s.name, s.records_in, s.records_out,
-                                    drops.empty() ? "" : "  dropped: " + drops));
+    std::string counters;
+    for (const auto& [name, n] : s.counters) counters += fmt::format("{}{} {}", counters.empty() ? "" : ", ", n, name);
+    log::info("dshost", fmt::format("  {:<14} in {:>9} out {:>9}{}{}", s.name, s.records_in, s.records_out,
+                                    drops.empty() ? "" : "  dropped: " + drops,
+                                    counters.empty() ? "" : "  (" + counters + ")"));
   }
   if (!stage.config->stats_path.empty()) {
     write_file_atomically(stage.config->stats_path, stats.to_json().dump(2) + "\n");

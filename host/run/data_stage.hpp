@@ -21,6 +21,7 @@ struct StepStats {
   uint64_t records_out = 0;
   std::map<std::string, uint64_t> dropped;  // by reason
   double seconds = 0;
+  std::map<std::string, uint64_t> counters;  // what the component reported (stat_add)
 };
 
 struct DataStageStats {

@@ -156,6 +156,11 @@ TEST_CASE("the quickstart pipeline turns the real fortunes text into clean data,
   std::string shard = read_file(out_dir / "shards" / index.at("shards").at(0).at("file").get<std::string>());
   CHECK(shard.substr(0, 8) == "DSFSHRD1");
   CHECK(summary.at("stages").at(2).at("steps").at(1).at("records_out") == records);
+  // What the components counted themselves (stat_add) lands in the stats.
+  CHECK(steps[3].at("counters").at("clusters").get<uint64_t>() > 0);
+  CHECK(summary.at("stages").at(1).at("steps").at(1).at("counters").at("vocab_size") == 8000);
+  auto shard_stats = nlohmann::json::parse(read_file(out_dir / "shards-stats.json"));
+  CHECK(shard_stats.at("steps").at(1).at("counters").at("tokens") == index.at("tokens"));
   fs::remove_all(dir);
 }
 

@@ -144,6 +144,8 @@ void BpeTrainerSink::commit() {
     note = " (below vocab_size " + std::to_string(opt_.train.vocab_size) +
            ": no pair left occurring min_frequency=" + std::to_string(opt_.train.min_frequency) +
            " times)";
+  ds::stat_add("vocab_size", model.vocab.size());
+  ds::stat_add("merges", model.merges.size());
   ds::log(DS_LOG_INFO, kComponent,
           "trained vocabulary of " + std::to_string(model.vocab.size()) + note + " with " +
               std::to_string(model.merges.size()) + " merges in " + fixed(train_s, 2) +

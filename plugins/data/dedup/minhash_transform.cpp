@@ -97,6 +97,8 @@ void MinHashDedupTransform::flush(ds::BatchWriter& out) {
   const dedup::NearDedupStats s = core_.stats();
   if (s.dropped > 0) out.drop("near_duplicate", s.dropped);
   const dedup::LshParams& p = core_.params();
+  ds::stat_add("clusters", s.clusters);  // clusters with more than one member, in stats.json
+  ds::stat_add("candidate_pairs", s.candidate_checks);
   ds::log(DS_LOG_INFO, "minhash_dedup",
           std::to_string(s.documents) + " documents, " + std::to_string(s.clusters) +
               " clusters with >1 member, " + std::to_string(s.dropped) +

@@ -16,7 +16,13 @@ inline constexpr const char* kLengthFilterSchema = R"json({
     "min_bytes": {"type": "integer", "minimum": 0, "default": 0,
                   "description": "drop records with fewer UTF-8 bytes (too_short)"},
     "max_bytes": {"type": "integer", "minimum": 0,
-                  "description": "drop records with more UTF-8 bytes (too_long); no limit when unset"}
+                  "description": "drop records with more UTF-8 bytes (too_long); no limit when unset"},
+    "tokenizer": {"type": "string", "minLength": 1,
+                  "description": "tokenizer.json (or its folder) for min_tokens / max_tokens"},
+    "min_tokens": {"type": "integer", "minimum": 0,
+                   "description": "drop records with fewer tokens (too_few_tokens); needs tokenizer"},
+    "max_tokens": {"type": "integer", "minimum": 0,
+                   "description": "drop records with more tokens (too_many_tokens); needs tokenizer"}
   },
   "additionalProperties": false
 })json";

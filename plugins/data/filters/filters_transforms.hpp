@@ -10,6 +10,10 @@
 // holds records back.
 #pragma once
 
+#include <limits>
+#include <optional>
+#include <vector>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,13 +22,16 @@
 #include "dsforge/dsforge.hpp"
 #include "length_rule.hpp"
 #include "sensitive_words.hpp"
+#include "tokenizer.hpp"
 #include "shuffle_buffer.hpp"
 #include "split_assign.hpp"
 
 namespace dsforge::data {
 
 // Drops records outside [min, max] code points or bytes ("too_short",
-// "too_long").
+// "too_long"), or tokens of a Hugging Face tokenizer ("too_few_tokens",
+// "too_many_tokens"; counted without special tokens). Token counts are
+// computed only for records that pass the cheaper limits.
 class LengthFilter {
  public:
   explicit LengthFilter(const ds::Config& cfg);
@@ -33,6 +40,10 @@ class LengthFilter {
 
  private:
   LengthLimits limits_;
+  std::optional<tokenizer::Tokenizer> tokenizer_;
+  uint64_t min_tokens_ = 0;
+  uint64_t max_tokens_ = std::numeric_limits<uint64_t>::max();
+  std::vector<uint32_t> ids_;  // scratch
 };
 
 // Drops ("sensitive") or masks records containing listed words.

@@ -1,8 +1,8 @@
 // length_rule.hpp: the `length_filter` rule: is a text inside the limits, in
 // Unicode code points and in UTF-8 bytes? Host-free. One code point is one
 // character for CJK and Latin alike ("你好" is 2 characters, 6 bytes); an
-// ill-formed UTF-8 sequence counts as one. No token limits yet: those need
-// the tokenizer plugin's code.
+// ill-formed UTF-8 sequence counts as one. Token limits are applied by the
+// transform (filters_transforms.hpp), which holds the tokenizer.
 #pragma once
 
 #include <cstdint>

@@ -120,6 +120,8 @@ class TokenShardsSink {
   void commit() {
     ensure_writer({});
     writer_->commit();
+    ds::stat_add("tokens", writer_->tokens());
+    ds::stat_add("shards", writer_->shards());
     ds::log(DS_LOG_INFO, "token_shards",
             "wrote " + std::to_string(writer_->documents()) + " documents, " + std::to_string(writer_->tokens()) +
                 " tokens in " + std::to_string(writer_->shards()) + " shard(s) to '" + output_ + "'");

@@ -84,6 +84,12 @@ inline void log(int32_t level, const char* component, const std::string& message
   host().log(level, component, message.c_str());
 }
 
+// Adds to a counter of this component in the stage's stats.json (1.2);
+// a no-op on older hosts.
+inline void stat_add(const char* name, uint64_t n) {
+  if (DS_HAS_FIELD(&host(), ds_host_api, stat_add)) host().stat_add(name, n);
+}
+
 // Progress of long work; silently absent on a 1.0 host.
 class Progress {
  public:

@@ -82,6 +82,13 @@ typedef struct ds_host_api {
   /* --- 1.2: buffers [the thread that owns the buffer] ----------------- */
   /* Appends `size` bytes (copied). Fails only with DS_ERR_OUT_OF_MEMORY. */
   ds_error *(*buffer_append)(ds_buffer *b, const void *data, size_t size);
+
+  /* --- 1.2: statistics [thread-safe] ----------------------------------- */
+  /* Adds `n` to the counter `name` ("clusters", "tokens") of the component
+   * instance the host is calling on this thread; stats.json shows it under
+   * that step's "counters". Outside a call from the host it does nothing.
+   * `name` is copied. */
+  void (*stat_add)(const char *name, uint64_t n);
 } ds_host_api;
 
 #ifdef __cplusplus

@@ -10,7 +10,8 @@
  *   1.0  entry point, components, records, host API, tensor op table, DLPack.
  *   1.1  ds_plugin_entry.license; ds_host_api.progress_begin/advance/end.
  *   1.2  ds_component_desc.flags (DS_COMPONENT_PARALLEL); DS_KIND_TOKENIZER
- *        (tokenizer.h); ds_host_api.buffer_append for variable-size output.
+ *        (tokenizer.h); ds_host_api.buffer_append for variable-size output;
+ *        ds_host_api.stat_add for counters in stats.json.
  */
 #ifndef DSFORGE_VERSION_H
 #define DSFORGE_VERSION_H

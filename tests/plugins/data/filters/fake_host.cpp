@@ -103,9 +103,11 @@ const ds_builder_api kBuilderApi = {sizeof(ds_builder_api), &push, &drop};
 
 ds_host_api make_host() {
   ds_host_api h{};
-  h.struct_size = sizeof(ds_host_api);
+  // It implements the 1.0 table, so it says so: DS_HAS_FIELD is then false
+  // for progress and stat_add, which components skip.
+  h.struct_size = offsetof(ds_host_api, progress_begin);
   h.abi_major = DS_ABI_MAJOR;
-  h.abi_minor = DS_ABI_MINOR;
+  h.abi_minor = 0;
   h.error_new = &error_new;
   h.error_code = &error_code;
   h.error_message = &error_message;

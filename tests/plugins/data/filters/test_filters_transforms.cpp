@@ -91,6 +91,22 @@ TEST_CASE("length_filter drops too_short and too_long by characters and bytes", 
         "length_filter: min_chars (9) is above max_chars (2)");
 }
 
+TEST_CASE("length_filter counts tokens with a Hugging Face tokenizer", "[filters]") {
+  fake::Host host;
+  const std::string tok = std::string(DSFORGE_FIXTURES_DIR) + "/tokenizer_deepseek_v3";
+  // Token counts from the fixture (the tokenizers library): "你好，世界" is
+  // [30594, 303, 3427], 3 tokens.
+  fake::Settings s(kLengthFilterSchema, {{"tokenizer", tok}, {"min_tokens", 3}, {"max_tokens", 3}});
+  LengthFilter f(s.config());
+  fake::Output out;
+  const auto kept = fake::run_transform(f, {fake::texts({"你好，世界", "你好", "你好，世界! Hello"})}, &out);
+  CHECK(texts_of(kept) == std::vector<std::string>{"你好，世界"});
+  CHECK(out.dropped("too_few_tokens") == 1);
+  CHECK(out.dropped("too_many_tokens") == 1);
+  CHECK(construct_error<LengthFilter>(kLengthFilterSchema, {{"min_tokens", 2}}).find("need `tokenizer`") !=
+        std::string::npos);
+}
+
 TEST_CASE("sensitive_filter drop: records with a listed word go, counted as sensitive", "[filters]") {
   fake::Host host;
   TempDir dir;
