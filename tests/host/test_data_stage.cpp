@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "built_plugins.hpp"
 #include "catch.hpp"
 #include "config/pipeline.hpp"
 #include "run/data_stage.hpp"
@@ -17,22 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Registry& registry() {
-  static Registry* r = [] {
-    auto* reg = new Registry;
-    reg->load_directories({DSFORGE_PLUGIN_DIR});
-    return reg;
-  }();
-  return *r;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 DataStageStats run(const fs::path& in, const fs::path& out, int threads, int batch, const fs::path& stats = {}) {
   std::string toml = "[[stage]]\nid = \"s\"\nkind = \"data\"\nthreads = " + std::to_string(threads) +
                      "\nbatch_size = " + std::to_string(batch) + "\n" +
@@ -41,7 +26,7 @@ DataStageStats run(const fs::path& in, const fs::path& out, int threads, int bat
                      "transforms = [ { plugin = \"clean\", strip_urls = true, min_chars = 3 } ]\n"
                      "sink = { plugin = \"jsonl\", path = \"" + out.string() + "\" }\n";
   PipelineConfig p = parse_pipeline(toml, "t.toml");
-  Plan plan = build_plan(p, registry(), "");
+  Plan plan = build_plan(p, test::built_plugins(), "");
   return run_data_stage(plan.stages.at(0));
 }
 
@@ -67,7 +52,7 @@ TEST_CASE("parallel transforms give the same output as one thread") {
   DataStageStats one = run(dir / "in.jsonl", dir / "one.jsonl", 1, 64);
   DataStageStats four = run(dir / "in.jsonl", dir / "four.jsonl", 4, 37, dir / "stats" / "four.json");
   CHECK(four.threads == 4);
-  std::string a = read(dir / "one.jsonl"), b = read(dir / "four.jsonl");
+  std::string a = test::read_file(dir / "one.jsonl"), b = test::read_file(dir / "four.jsonl");
   CHECK(a.size() > 100000);
   CHECK(a == b);
   CHECK(a.find("\x1b") == std::string::npos);
@@ -82,7 +67,7 @@ TEST_CASE("parallel transforms give the same output as one thread") {
     CHECK(clean.dropped.at("empty_after_clean") > 0);
   }
   CHECK(one.steps.at(1).dropped == four.steps.at(1).dropped);
-  auto stats = nlohmann::json::parse(read(dir / "stats" / "four.json"));
+  auto stats = nlohmann::json::parse(test::read_file(dir / "stats" / "four.json"));
   CHECK(stats.at("threads") == 4);
   CHECK(stats.at("steps").at(1).at("records_out") == four.steps.at(1).records_out);
   fs::remove_all(dir);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "api/host_api.hpp"
+#include "built_plugins.hpp"
 #include "catch.hpp"
 #include "common/user_error.hpp"
 #include "config/pipeline.hpp"
@@ -19,31 +20,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Registry& registry() {
-  static Registry* r = [] {
-    auto* reg = new Registry;
-    reg->load_directories({DSFORGE_PLUGIN_DIR});
-    return reg;
-  }();
-  return *r;
-}
-
 struct TempDir {
   fs::path path = fs::temp_directory_path() / ("dsforge-jsonl-" + std::to_string(getpid()));
   TempDir() { fs::create_directories(path); }
   ~TempDir() { fs::remove_all(path); }
 };
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 DataStageStats run(const std::string& toml) {
   PipelineConfig p = parse_pipeline(toml, "t.toml");
-  Plan plan = build_plan(p, registry(), "");
+  Plan plan = build_plan(p, test::built_plugins(), "");
   return run_data_stage(plan.stages.at(0));
 }
 
@@ -71,7 +56,7 @@ TEST_CASE("bad JSONL lines are skipped and counted by reason, good ones keep the
   CHECK(src.dropped.at("bad_json") == 2);
   CHECK(src.dropped.at("missing_field") == 1);
   CHECK(src.dropped.at("invalid_utf8") == 1);
-  CHECK(read(out) == "{\"text\":\"你好，世界\",\"id\":1}\n{\"text\":\"last\",\"tags\":[\"a\"]}\n");
+  CHECK(test::read_file(out) == "{\"text\":\"你好，世界\",\"id\":1}\n{\"text\":\"last\",\"tags\":[\"a\"]}\n");
   for (const auto& e : fs::directory_iterator(out.parent_path())) CHECK(e.path() == out);  // no temp files left
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "built_plugins.hpp"
 #include "catch.hpp"
 #include "common/user_error.hpp"
 #include "config/pipeline.hpp"
@@ -22,19 +23,10 @@ struct BadPipeline {
   std::string expected;  // the whole message
 };
 
-const Registry& data_plugins() {
-  static Registry* r = [] {
-    auto* reg = new Registry;  // lives for the whole test run
-    reg->load_directories({DSFORGE_PLUGIN_DIR});
-    return reg;
-  }();
-  return *r;
-}
-
 std::string error_of(const std::string& text) {
   try {
     PipelineConfig p = parse_pipeline(text, "bad.toml");
-    build_plan(p, data_plugins(), "");
+    build_plan(p, test::built_plugins(), "");
   } catch (const UserError& e) {
     return e.what();
   }
@@ -90,12 +82,12 @@ TEST_CASE("bad pipelines give file:line:col, the field and what was expected") {
 TEST_CASE("a good pipeline validates and gets the schema defaults") {
   PipelineConfig p = parse_pipeline(kHeader + kStage + "source = { plugin = \"text\", path = \"/etc/hostname\" }\n"
                                     "transforms = [ { plugin = \"clean\" } ]\n" + kSink, "good.toml");
-  Plan plan = build_plan(p, data_plugins(), "");
+  Plan plan = build_plan(p, test::built_plugins(), "");
   REQUIRE(plan.stages.size() == 1);
   const auto& clean = plan.stages[0].transforms.at(0).settings;
   CHECK(clean.at("strip_ansi") == true);
   CHECK(clean.at("normalize") == "none");
   CHECK_FALSE(clean.contains("plugin"));
   CHECK(plan.stages[0].source.settings.at("path") == "/etc/hostname");
-  CHECK_THROWS_AS(build_plan(p, data_plugins(), "nope"), UserError);
+  CHECK_THROWS_AS(build_plan(p, test::built_plugins(), "nope"), UserError);
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "built_plugins.hpp"
 #include "catch.hpp"
 #include "config/pipeline.hpp"
 #include "data/token_shard_reader.hpp"
@@ -23,35 +24,19 @@ namespace {
 const fs::path kTokenizer = fs::path(DSFORGE_FIXTURES_DIR) / "tokenizer_deepseek_v3";
 constexpr uint32_t kEos = 1;  // <｜end▁of▁sentence｜>
 
-const Registry& registry() {
-  static Registry* r = [] {
-    auto* reg = new Registry;
-    reg->load_directories({DSFORGE_PLUGIN_DIR});
-    return reg;
-  }();
-  return *r;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 void run(const fs::path& input, const fs::path& out, const std::string& extra = "") {
   std::string toml = "[[stage]]\nid = \"s\"\nkind = \"data\"\n"
                      "source = { plugin = \"jsonl\", path = \"" + input.string() + "\" }\n"
                      "sink = { plugin = \"token_shards\", output = \"" + out.string() + "\", tokenizer = \"" +
                      kTokenizer.string() + "\", shard_tokens = 3000" + extra + " }\n";
   PipelineConfig p = parse_pipeline(toml, "t.toml");
-  run_data_stage(build_plan(p, registry(), "").stages.at(0));
+  run_data_stage(build_plan(p, test::built_plugins(), "").stages.at(0));
 }
 
 // All documents of a shard directory, with their masks.
 std::vector<std::pair<std::vector<uint32_t>, std::vector<uint8_t>>> read_all(const fs::path& dir) {
   std::vector<std::pair<std::vector<uint32_t>, std::vector<uint8_t>>> docs;
-  auto index = json::parse(read(dir / "index.json"));
+  auto index = json::parse(test::read_file(dir / "index.json"));
   for (const auto& s : index.at("shards")) {
     TokenShard shard = TokenShard::open(dir / s.at("file").get<std::string>());
     for (uint64_t i = 0; i < shard.num_docs(); ++i) {
@@ -87,9 +72,9 @@ TEST_CASE("token shards hold the tokenizers library's ids, deterministically") {
     ++i;
   }
   CHECK(i == docs.size());
-  CHECK(json::parse(read(dir / "a" / "index.json")).at("shards").size() > 1);
+  CHECK(json::parse(test::read_file(dir / "a" / "index.json")).at("shards").size() > 1);
   for (const auto& e : fs::directory_iterator(dir / "a")) {
-    CHECK(read(e.path()) == read(dir / "b" / e.path().filename()));  // byte-identical
+    CHECK(test::read_file(e.path()) == test::read_file(dir / "b" / e.path().filename()));  // byte-identical
   }
   fs::remove_all(dir);
 }
