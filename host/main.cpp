@@ -66,6 +66,49 @@ int main(int argc, char** argv) {
   chat_template->add_option("--tokenizer-plugin", chat.plugin, "Tokenizer component to use")->capture_default_str();
   chat_template->fallthrough();
 
+  cli::ModelCliOptions model_opts;
+  auto add_model_options = [&](CLI::App* cmd) {
+    cmd->add_option("--model", model_opts.model, "Hugging Face model folder (config.json + safetensors)")->required();
+    cmd->add_option("--adapter", model_opts.adapters, "PEFT LoRA adapter folder (repeatable)");
+    cmd->add_flag("--merge-adapters", model_opts.merge, "Merge the adapters into the weights after loading");
+    cmd->add_option("--dtype", model_opts.dtype, "Cast weights at load: float32, bfloat16, float16");
+    cmd->add_option("--device", model_opts.device, "cpu, cuda, cuda:N")->capture_default_str();
+    cmd->add_option("--attention", model_opts.attention, "Attention component for every layer (causal, sliding_window, gated_heads, mla)");
+    cmd->add_option("--attention-settings", model_opts.attention_settings, "JSON settings for it, e.g. '{\"window\": 4096}'");
+  };
+
+  cli::ForwardOptions fwd;
+  auto* forward = app.add_subcommand("forward", "Run a model on token ids and write float32 logits");
+  add_model_options(forward);
+  forward->add_option("--input", fwd.input, "safetensors file with the ids")->required();
+  forward->add_option("--tensor", fwd.tensor, "Name of the ids tensor [batch, tokens]")->capture_default_str();
+  forward->add_option("--output", fwd.output, "safetensors file to write (tensor 'logits')")->required();
+  forward->fallthrough();
+
+  cli::GenerateOptions gen;
+  auto* generate = app.add_subcommand("generate", "Generate tokens from a prompt or token ids");
+  add_model_options(generate);
+  generate->add_option("--prompt", gen.prompt, "Prompt text (needs tokenizer.json in the model folder)");
+  generate->add_flag("--chat", gen.chat, "Wrap --prompt in the tokenizer's chat template as a user message");
+  generate->add_option("--input", gen.input, "safetensors file with prompt ids [batch, tokens]");
+  generate->add_option("--tensor", gen.tensor, "Name of the ids tensor")->capture_default_str();
+  generate->add_option("--max-new-tokens", gen.max_new_tokens, "Tokens to generate per row")->capture_default_str();
+  generate->add_flag("--greedy", gen.greedy, "Always take the most likely token");
+  generate->add_option("--temperature", gen.temperature, "Sampling temperature (0: greedy)")->capture_default_str();
+  generate->add_option("--top-k", gen.top_k, "Keep the k most likely tokens (0: off)")->capture_default_str();
+  generate->add_option("--top-p", gen.top_p, "Nucleus sampling mass (1: off)")->capture_default_str();
+  generate->add_option("--min-p", gen.min_p, "Drop tokens below min-p x the top probability (0: off)")->capture_default_str();
+  generate->add_option("--repetition-penalty", gen.repetition_penalty, "HF-style penalty over all previous tokens (1: off)")->capture_default_str();
+  generate->add_option("--presence-penalty", gen.presence_penalty, "OpenAI-style, over generated tokens")->capture_default_str();
+  generate->add_option("--frequency-penalty", gen.frequency_penalty, "OpenAI-style, over generated tokens")->capture_default_str();
+  generate->add_option("--seed", gen.seed, "Seed for reproducible sampling (-1: random)")->capture_default_str();
+  generate->add_option("--stop-id", gen.stop_ids, "Extra stop token id (repeatable); EOS always stops");
+  generate->add_flag("--ignore-eos", gen.ignore_eos, "Do not stop at the model's EOS tokens");
+  generate->add_flag("--no-cache", gen.no_cache, "Recompute the whole sequence each step (checks the KV cache)");
+  generate->add_flag("--json", gen.json, "Print {\"ids\": [[...]]} (prompt included)");
+  generate->get_option("--greedy")->excludes(generate->get_option("--temperature"));
+  generate->fallthrough();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,6 +121,8 @@ int main(int argc, char** argv) {
     if (validate->parsed()) return cli::cmd_validate(global, pipeline);
     if (plugins->parsed()) return cli::cmd_plugins(global, describe, json);
     if (tokenize->parsed()) return cli::cmd_tokenize(global, tok);
+    if (forward->parsed()) return cli::cmd_forward(global, model_opts, fwd);
+    if (generate->parsed()) return cli::cmd_generate(global, model_opts, gen);
     if (chat_template->parsed()) return cli::cmd_chat_template(global, chat);
   } catch (const UserError& e) {
     log::error("dshost", e.what());

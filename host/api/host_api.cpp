@@ -176,6 +176,7 @@ ds_host_api make_table() {
   t.progress_end = &api_progress_end;
   t.buffer_append = &api_buffer_append;
   t.stat_add = &api_stat_add;
+  t.module = module_api();
   return t;
 }
 
@@ -185,7 +186,8 @@ size_t host_api_size(uint32_t minor) {
   switch (minor) {
     case 0: return abi::kHostApiSize_1_0;
     case 1: return abi::kHostApiSize_1_1;
-    default: return abi::kHostApiSize_1_2;
+    case 2: return abi::kHostApiSize_1_2;
+    default: return abi::kHostApiSize_1_3;
   }
 }
 
@@ -200,6 +202,7 @@ const ds_host_api* host_api_for_minor(uint32_t minor) {
       out[m] = make_table();
       out[m].struct_size = host_api_size(m);
       out[m].abi_minor = m;
+      out[m].tensor = tensor_api_for_minor(m);
     }
     return out;
   }();

@@ -2,6 +2,7 @@
 // code; UserError propagates to main, which prints it.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -28,6 +29,39 @@ struct ChatTemplateOptions {
   bool add_generation_prompt = false;  // default for rows that do not say
 };
 
+// Options shared by `forward` and `generate`.
+struct ModelCliOptions {
+  std::string model;                  // --model DIR
+  std::vector<std::string> adapters;  // --adapter DIR (repeatable)
+  bool merge = false;                 // --merge-adapters
+  std::string dtype;                  // --dtype
+  std::string device = "cpu";         // --device
+  std::string attention;              // --attention NAME
+  std::string attention_settings;     // --attention-settings JSON
+};
+
+struct ForwardOptions {
+  std::string input, tensor = "input_ids", output;
+};
+
+struct GenerateOptions {
+  std::string prompt;           // --prompt TEXT
+  std::string input, tensor = "input_ids";
+  int64_t max_new_tokens = 64;
+  bool greedy = false;
+  double temperature = 1.0, top_p = 1.0, min_p = 0.0;
+  int64_t top_k = 0;
+  double repetition_penalty = 1.0, presence_penalty = 0.0, frequency_penalty = 0.0;
+  int64_t seed = -1;  // -1: random
+  std::vector<int64_t> stop_ids;
+  bool ignore_eos = false;
+  bool no_cache = false;
+  bool json = false;
+  bool chat = false;  // wrap --prompt in the tokenizer's chat template
+};
+
+int cmd_forward(const GlobalOptions& g, const ModelCliOptions& m, const ForwardOptions& o);
+int cmd_generate(const GlobalOptions& g, const ModelCliOptions& m, const GenerateOptions& o);
 int cmd_tokenize(const GlobalOptions& g, const TokenizeOptions& o);
 int cmd_chat_template(const GlobalOptions& g, const ChatTemplateOptions& o);
 int cmd_run(const GlobalOptions& g, const std::filesystem::path& pipeline, const std::string& only);

@@ -6,15 +6,12 @@
 
 #include <fmt/format.h>
 
-#include <stdexcept>
 #include <string>
+
+#include "common/error.hpp"
 
 namespace dsforge {
 
-class UserError : public std::runtime_error {
- public:
-  explicit UserError(const std::string& message) : std::runtime_error(message) {}
-};
 
 template <class... Args>
 [[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) {

@@ -23,6 +23,9 @@ size_t min_vtable_size(int32_t kind) {
     case DS_KIND_TRANSFORM: return offsetof(ds_transform_vtable, flush) + sizeof(void*);
     case DS_KIND_SINK: return sizeof(ds_sink_vtable);
     case DS_KIND_TOKENIZER: return offsetof(ds_tokenizer_vtable, apply_chat_template) + sizeof(void*);
+    case DS_KIND_ATTENTION:
+    case DS_KIND_MLP: return offsetof(ds_block_vtable, after_step) + sizeof(void*);
+    case DS_KIND_ADAPTER: return sizeof(ds_adapter_vtable);
     default: return sizeof(size_t);
   }
 }
@@ -39,6 +42,16 @@ bool vtable_has_null(int32_t kind, const void* vt) {
       auto* t = static_cast<const ds_tokenizer_vtable*>(vt);
       return t->info == nullptr || t->encode == nullptr || t->decode == nullptr || t->id_to_token == nullptr;
     }
+    case DS_KIND_ATTENTION:
+    case DS_KIND_MLP: {
+      auto* b = static_cast<const ds_block_vtable*>(vt);
+      return b->bind == nullptr || b->state_slots == nullptr || b->forward == nullptr;
+    }
+    case DS_KIND_ADAPTER: {
+      auto* a = static_cast<const ds_adapter_vtable*>(vt);
+      return a->attach == nullptr || a->apply == nullptr || a->delta_weight == nullptr ||
+             a->tensors == nullptr || a->config_json == nullptr;
+    }
     default: return false;
   }
 }
@@ -51,6 +64,9 @@ const char* kind_name(int32_t kind) {
     case DS_KIND_TRANSFORM: return "transform";
     case DS_KIND_SINK: return "sink";
     case DS_KIND_TOKENIZER: return "tokenizer";
+    case DS_KIND_ATTENTION: return "attention";
+    case DS_KIND_MLP: return "mlp";
+    case DS_KIND_ADAPTER: return "adapter";
     default: return "other";
   }
 }

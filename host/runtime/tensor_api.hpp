@@ -9,6 +9,10 @@
 namespace dsforge {
 
 const ds_tensor_api* tensor_api();
+// The table cut to what ABI minor `minor` knows (struct_size).
+const ds_tensor_api* tensor_api_for_minor(uint32_t minor);
+// ds_host_api.module (1.3), implemented in model/module_api.cpp.
+const struct ds_module_api* module_api();
 
 // "2.11.0"
 std::string torch_version();

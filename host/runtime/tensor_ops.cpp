@@ -11,105 +11,11 @@
 
 #include "api/host_api.hpp"
 #include "runtime/tensor_api.hpp"
+#include "runtime/op_support.hpp"
 #include "runtime/tensor_handle.hpp"
 
 namespace dsforge {
 namespace {
-
-// LibTorch bundles its own fmt, different from the one the rest of dshost
-// uses; this file avoids fmt altogether so the two never meet.
-template <class... Args>
-std::string cat(const Args&... args) {
-  std::ostringstream out;
-  (out << ... << args);
-  return out.str();
-}
-
-// An op code or dtype this host does not know: DS_ERR_UNSUPPORTED, so a
-// plugin can probe for ops added in later minors.
-struct Unsupported : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// Runs f, mapping exceptions to errors. LibTorch's own message (without
-// its C++ backtrace) is kept: it names shapes and dtypes precisely.
-template <class F>
-ds_error* guarded(const char* op, F&& f) noexcept {
-  try {
-    f();
-    return nullptr;
-  } catch (const Unsupported& e) {
-    return make_error(DS_ERR_UNSUPPORTED, cat(op, ": ", e.what()));
-  } catch (const std::invalid_argument& e) {
-    return make_error(DS_ERR_INVALID_ARGUMENT, cat(op, ": ", e.what()));
-  } catch (const c10::Error& e) {
-    return make_error(DS_ERR_INVALID_ARGUMENT, cat(op, ": ", e.what_without_backtrace()));
-  } catch (const std::bad_alloc&) {
-    return make_error(DS_ERR_OUT_OF_MEMORY, cat(op, ": out of memory"));
-  } catch (const std::exception& e) {
-    return make_error(DS_ERR_INTERNAL, cat(op, ": ", e.what()));
-  } catch (...) {
-    return make_error(DS_ERR_INTERNAL, cat(op, ": unknown exception"));
-  }
-}
-
-// Shorthand for ops producing one tensor.
-template <class F>
-ds_error* produce(const char* op, ds_tensor** out, F&& f) noexcept {
-  if (out == nullptr) return make_error(DS_ERR_INVALID_ARGUMENT, cat(op, ": out is NULL"));
-  *out = nullptr;
-  return guarded(op, [&] { *out = new_handle(f()); });
-}
-
-const at::Tensor& ref(const ds_tensor* t, const char* what = "tensor") {
-  if (t == nullptr) throw std::invalid_argument(cat(what, " is NULL"));
-  return t->value;
-}
-
-at::ScalarType to_scalar(int32_t dtype) {
-  switch (dtype) {
-    case DS_DTYPE_F32: return at::kFloat;
-    case DS_DTYPE_F64: return at::kDouble;
-    case DS_DTYPE_F16: return at::kHalf;
-    case DS_DTYPE_BF16: return at::kBFloat16;
-    case DS_DTYPE_I64: return at::kLong;
-    case DS_DTYPE_I32: return at::kInt;
-    case DS_DTYPE_I8: return at::kChar;
-    case DS_DTYPE_U8: return at::kByte;
-    case DS_DTYPE_BOOL: return at::kBool;
-  }
-  throw Unsupported(cat("unknown dtype code ", dtype));
-}
-
-int32_t from_scalar(at::ScalarType s) {
-  switch (s) {
-    case at::kFloat: return DS_DTYPE_F32;
-    case at::kDouble: return DS_DTYPE_F64;
-    case at::kHalf: return DS_DTYPE_F16;
-    case at::kBFloat16: return DS_DTYPE_BF16;
-    case at::kLong: return DS_DTYPE_I64;
-    case at::kInt: return DS_DTYPE_I32;
-    case at::kChar: return DS_DTYPE_I8;
-    case at::kByte: return DS_DTYPE_U8;
-    case at::kBool: return DS_DTYPE_BOOL;
-    default: return -1;
-  }
-}
-
-at::Device to_device(ds_device d) {
-  if (d.type == kDLCPU) return at::Device(at::kCPU);
-  if (d.type == kDLCUDA) return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(d.index));
-  throw Unsupported(cat("unsupported device type ", d.type));
-}
-
-at::TensorOptions options(int32_t dtype, ds_device d) {
-  return at::TensorOptions().dtype(to_scalar(dtype)).device(to_device(d));
-}
-
-at::IntArrayRef dims_of(const int64_t* shape, size_t n) {
-  if (n > 0 && shape == nullptr) throw std::invalid_argument("shape is NULL");
-  return at::IntArrayRef(shape, n);
-}
 
 // --- lifetime and inspection ----------------------------------------------
 
@@ -385,6 +291,7 @@ ds_tensor_api make_table() {
   t.detach = &t_detach;
   t.to_dlpack = &t_to_dlpack;
   t.from_dlpack = &t_from_dlpack;
+  add_model_ops(t);
   return t;
 }
 
@@ -393,6 +300,15 @@ ds_tensor_api make_table() {
 const ds_tensor_api* tensor_api() {
   static const ds_tensor_api table = make_table();
   return &table;
+}
+
+const ds_tensor_api* tensor_api_for_minor(uint32_t minor) {
+  static const ds_tensor_api v1_0 = [] {
+    ds_tensor_api t = make_table();
+    t.struct_size = offsetof(ds_tensor_api, embedding);
+    return t;
+  }();
+  return minor < 3 ? &v1_0 : tensor_api();
 }
 
 std::string torch_version() { return TORCH_VERSION; }

@@ -5,6 +5,7 @@
 #include "dsforge/data.h"
 #include "dsforge/dlpack.h"
 #include "dsforge/host_api.h"
+#include "dsforge/model.h"
 #include "dsforge/plugin.h"
 #include "dsforge/status.h"
 #include "dsforge/tensor.h"

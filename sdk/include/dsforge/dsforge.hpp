@@ -144,6 +144,13 @@ class Config {
     for (size_t i = 0; i < n; ++i) out.push_back(str((pointer + "/" + std::to_string(i)).c_str()));
     return out;
   }
+  std::vector<int64_t> integers(const std::string& pointer) const {
+    size_t n = 0;
+    check(host().config_array_size(cfg_, pointer.c_str(), &n));
+    std::vector<int64_t> out;
+    for (size_t i = 0; i < n; ++i) out.push_back(integer((pointer + "/" + std::to_string(i)).c_str()));
+    return out;
+  }
   // A string that may be a single value or an array of values.
   std::vector<std::string> string_or_strings(const std::string& pointer) const {
     size_t n = 0;
@@ -192,6 +199,25 @@ class Tensor {
     return Tensor(out);
   }
 
+  // A new reference to a borrowed handle (NULL stays empty).
+  static Tensor borrow(const ds_tensor* t) {
+    ds_tensor* h = const_cast<ds_tensor*>(t);
+    if (h != nullptr) ops().retain(h);
+    return Tensor(h);
+  }
+  static Tensor from_i64(const std::vector<int64_t>& values, std::vector<int64_t> shape,
+                         ds_device dev = {kDLCPU, 0}) {
+    ds_tensor* out = nullptr;
+    check(ops().from_data(values.data(), values.size() * sizeof(int64_t), shape.data(), shape.size(),
+                          DS_DTYPE_I64, dev, &out));
+    return Tensor(out);
+  }
+  static Tensor zeros(std::vector<int64_t> shape, int32_t dtype, ds_device dev) {
+    ds_tensor* out = nullptr;
+    check(ops().full(shape.data(), shape.size(), 0.0, dtype, dev, &out));
+    return Tensor(out);
+  }
+
   ds_tensor* get() const { return t_; }
   ds_tensor* release() { return std::exchange(t_, nullptr); }
   explicit operator bool() const { return t_ != nullptr; }
@@ -227,8 +253,58 @@ class Tensor {
   Tensor transpose(int64_t a, int64_t b) const {
     return call([&](ds_tensor** o) { return ops().transpose(t_, a, b, o); });
   }
+  Tensor permute(std::vector<int64_t> dims) const {
+    return call([&](ds_tensor** o) { return ops().permute(t_, dims.data(), dims.size(), o); });
+  }
+  Tensor contiguous() const { return call([&](ds_tensor** o) { return ops().contiguous(t_, o); }); }
+  Tensor slice(int64_t dim, int64_t start, int64_t end, int64_t step = 1) const {
+    return call([&](ds_tensor** o) { return ops().slice(t_, dim, start, end, step, o); });
+  }
+  Tensor cast(int32_t dtype) const { return call([&](ds_tensor** o) { return ops().cast(t_, dtype, o); }); }
+  Tensor detach() const { return call([&](ds_tensor** o) { return ops().detach(t_, o); }); }
+  ds_device device() const { return ops().device(t_); }
+  std::vector<int64_t> sizes() const {
+    std::vector<int64_t> out(static_cast<size_t>(dim()));
+    for (size_t i = 0; i < out.size(); ++i) out[i] = size(static_cast<int64_t>(i));
+    return out;
+  }
   Tensor relu() const { return unary(DS_UNARY_RELU); }
   Tensor silu() const { return unary(DS_UNARY_SILU); }
+  Tensor sigmoid() const { return unary(DS_UNARY_SIGMOID); }
+
+  // --- 1.3 ops (check ds::has_model_ops() on hosts that may be older) ---
+  Tensor index_select(int64_t dim, const Tensor& index) const {
+    return call([&](ds_tensor** o) { return ops().index_select(t_, dim, index.t_, o); });
+  }
+  Tensor gather(int64_t dim, const Tensor& index) const {
+    return call([&](ds_tensor** o) { return ops().gather(t_, dim, index.t_, o); });
+  }
+  Tensor index_add(int64_t dim, const Tensor& index, const Tensor& src) const {
+    return call([&](ds_tensor** o) { return ops().index_add(t_, dim, index.t_, src.t_, o); });
+  }
+  // {values, indices}
+  std::pair<Tensor, Tensor> topk(int64_t k, int64_t dim = -1, bool largest = true) const {
+    ds_tensor *v = nullptr, *i = nullptr;
+    check(ops().topk(t_, k, dim, largest ? 1 : 0, &v, &i));
+    return {Tensor(v), Tensor(i)};
+  }
+  Tensor rms_norm(const Tensor* weight, double eps) const {
+    return call([&](ds_tensor** o) { return ops().rms_norm(t_, weight ? weight->t_ : nullptr, eps, o); });
+  }
+  Tensor rope(const Tensor& cos, const Tensor& sin, bool interleaved) const {
+    return call([&](ds_tensor** o) { return ops().rope(t_, cos.t_, sin.t_, interleaved ? 1 : 0, o); });
+  }
+  Tensor dropout(double p, bool training) const {
+    return call([&](ds_tensor** o) { return ops().dropout(t_, p, training ? 1 : 0, o); });
+  }
+  // Copies src into this tensor in place, outside autograd.
+  void assign(const Tensor& src) { check(ops().assign(t_, src.t_)); }
+  std::vector<int64_t> to_i64() const {
+    Tensor c = dtype() == DS_DTYPE_I64 ? *this : cast(DS_DTYPE_I64);
+    std::vector<int64_t> out(static_cast<size_t>(c.numel()));
+    check(ops().to_data(c.t_, out.data(), out.size() * sizeof(int64_t)));
+    return out;
+  }
 
   void requires_grad(bool on) { check(ops().set_requires_grad(t_, on ? 1 : 0)); }
   void backward() const { check(ops().backward(t_)); }
@@ -255,6 +331,82 @@ inline Tensor operator+(const Tensor& a, const Tensor& b) { return a.binary(DS_B
 inline Tensor operator-(const Tensor& a, const Tensor& b) { return a.binary(DS_BINARY_SUB, b); }
 inline Tensor operator*(const Tensor& a, const Tensor& b) { return a.binary(DS_BINARY_MUL, b); }
 inline Tensor operator/(const Tensor& a, const Tensor& b) { return a.binary(DS_BINARY_DIV, b); }
+
+inline bool has_model_ops() { return DS_HAS_FIELD(&ops(), ds_tensor_api, assign); }
+
+inline Tensor sdpa(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor* mask, double scale,
+                   bool is_causal) {
+  ds_tensor* out = nullptr;
+  check(ops().sdpa(q.get(), k.get(), v.get(), mask ? mask->get() : nullptr, scale, is_causal ? 1 : 0, &out));
+  return Tensor(out);
+}
+inline Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  ds_tensor* out = nullptr;
+  check(ops().where(cond.get(), a.get(), b.get(), &out));
+  return Tensor(out);
+}
+inline Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
+  std::vector<const ds_tensor*> hs;
+  for (const auto& x : xs) hs.push_back(x.get());
+  ds_tensor* out = nullptr;
+  check(ops().cat(hs.data(), hs.size(), dim, &out));
+  return Tensor(out);
+}
+inline Tensor embedding(const Tensor& weight, const Tensor& index) {
+  ds_tensor* out = nullptr;
+  check(ops().embedding(weight.get(), index.get(), &out));
+  return Tensor(out);
+}
+
+// ---------------------------------------------------------------- model blocks (1.3)
+
+// A block's view of its place in the model (ds_module_api).
+class Module {
+ public:
+  explicit Module(const ds_module* m) : m_(m) {}
+  static const ds_module_api& api() {
+    if (!DS_HAS_FIELD(&host(), ds_host_api, module) || host().module == nullptr)
+      throw Error(DS_ERR_VERSION, "this dshost does not serve model blocks (ABI 1.3 needed)");
+    return *host().module;
+  }
+  std::string prefix() const { return api().prefix(m_); }
+  bool has(const char* name) const { return api().has_weight(m_, name) != 0; }
+  Tensor weight(const char* name) const {
+    ds_tensor* out = nullptr;
+    check(api().weight(m_, name, &out));
+    return Tensor(out);
+  }
+  Tensor weight_or_new(const char* name, std::vector<int64_t> shape, double value) const {
+    ds_tensor* out = nullptr;
+    check(api().weight_or_new(m_, name, shape.data(), shape.size(), value, &out));
+    return Tensor(out);
+  }
+  Tensor linear(const char* name, const Tensor& x) const {
+    ds_tensor* out = nullptr;
+    check(api().linear(m_, name, x.get(), &out));
+    return Tensor(out);
+  }
+  const ds_module* get() const { return m_; }
+
+ private:
+  const ds_module* m_;
+};
+
+// A block's cache slots for one call (ds_block_args.state).
+class State {
+ public:
+  explicit State(const ds_block_args& a) : a_(&a) {}
+  bool caching() const { return a_->state != nullptr; }
+  Tensor get(size_t i) const { return caching() && i < a_->state_count ? Tensor::borrow(a_->state[i]) : Tensor(); }
+  void set(size_t i, const Tensor& t) const {
+    if (!caching() || i >= a_->state_count) return;
+    ops().release(a_->state[i]);
+    a_->state[i] = Tensor(t).release();
+  }
+
+ private:
+  const ds_block_args* a_;
+};
 
 // ---------------------------------------------------------------- records
 
@@ -358,6 +510,70 @@ const ds_component_desc* describe(int32_t kind, const void* vtable, const char* 
                                          schema, &create_instance<T>, &destroy_instance<T>, vtable,
                                          flags};
   return &desc;
+}
+
+// --- model blocks ---------------------------------------------------------
+
+template <class T, class = void>
+struct has_after_step : std::false_type {};
+template <class T>
+struct has_after_step<T, std::void_t<decltype(std::declval<T&>().after_step())>> : std::true_type {};
+
+template <class T>
+ds_error* block_bind(void* inst, const ds_module* m) noexcept {
+  return guard([&] { static_cast<T*>(inst)->bind(Module(m)); });
+}
+template <class T>
+size_t block_state_slots(void* inst) noexcept {
+  return static_cast<const T*>(inst)->state_slots();
+}
+template <class T>
+ds_error* block_forward(void* inst, const ds_module* m, const ds_block_args* a, const ds_tensor* x,
+                        ds_tensor** out) noexcept {
+  return guard([&] { *out = static_cast<T*>(inst)->forward(Module(m), *a, Tensor::borrow(x)).release(); });
+}
+template <class T>
+ds_error* block_after_step(void* inst) noexcept {
+  return guard([&] { static_cast<T*>(inst)->after_step(); });
+}
+using after_step_fn = ds_error* (*)(void*);
+template <class T>
+constexpr after_step_fn after_step_of() {
+  if constexpr (has_after_step<T>::value) {
+    return &block_after_step<T>;
+  } else {
+    return nullptr;
+  }
+}
+
+template <class T>
+ds_error* adapter_attach(void* inst, const char* name, int64_t in, int64_t out_f, int32_t dtype, ds_device dev,
+                         const ds_module* w, int32_t* attached) noexcept {
+  return guard([&] { *attached = static_cast<T*>(inst)->attach(name, in, out_f, dtype, dev, Module(w)) ? 1 : 0; });
+}
+template <class T>
+ds_error* adapter_apply(void* inst, const char* name, const ds_tensor* x, const ds_tensor* base,
+                        int32_t training, ds_tensor** out) noexcept {
+  return guard([&] {
+    *out = static_cast<T*>(inst)->apply(name, Tensor::borrow(x), Tensor::borrow(base), training != 0).release();
+  });
+}
+template <class T>
+ds_error* adapter_delta(void* inst, const char* name, ds_tensor** out) noexcept {
+  return guard([&] { *out = static_cast<T*>(inst)->delta_weight(name).release(); });
+}
+template <class T>
+ds_error* adapter_tensors(void* inst, void* ctx, void (*emit)(void*, const char*, ds_tensor*)) noexcept {
+  return guard([&] {
+    for (const auto& kv : static_cast<const T*>(inst)->tensors()) emit(ctx, kv.first.c_str(), kv.second.get());
+  });
+}
+template <class T>
+ds_error* adapter_config(void* inst, ds_buffer* out) noexcept {
+  return guard([&] {
+    std::string json = static_cast<const T*>(inst)->config_json();
+    check(host().buffer_append(out, json.data(), json.size()));
+  });
 }
 
 // --- tokenizers ------------------------------------------------------------
@@ -497,6 +713,32 @@ const ds_component_desc* tokenizer(const char* name, const char* version, const 
                                          &detail::tokenizer_encode<T>, &detail::tokenizer_decode<T>,
                                          &detail::tokenizer_id_to_token<T>, detail::chat_of<T>()};
   return detail::describe<T>(DS_KIND_TOKENIZER, &vt, name, version, summary, schema, 0);
+}
+
+// An attention (DS_KIND_ATTENTION) or MLP (DS_KIND_MLP) block (1.3):
+// T(const ds::Config&), `void bind(const ds::Module&)`, `size_t state_slots() const`,
+// `ds::Tensor forward(const ds::Module&, const ds_block_args&, const ds::Tensor& x)`
+// and optionally `void after_step()`.
+template <class T>
+const ds_component_desc* block(int32_t kind, const char* name, const char* version, const char* summary,
+                               const char* schema) {
+  static const ds_block_vtable vt = {sizeof(ds_block_vtable), &detail::block_bind<T>,
+                                     &detail::block_state_slots<T>, &detail::block_forward<T>,
+                                     detail::after_step_of<T>()};
+  return detail::describe<T>(kind, &vt, name, version, summary, schema, 0);
+}
+
+// An adapter (DS_KIND_ADAPTER, 1.3): T(const ds::Config&) with
+// `bool attach(const char* name, int64_t in, int64_t out, int32_t dtype, ds_device, const ds::Module& weights)`,
+// `ds::Tensor apply(const char* name, const ds::Tensor& x, const ds::Tensor& base_out, bool training)`,
+// `ds::Tensor delta_weight(const char* name)`,
+// `std::vector<std::pair<std::string, ds::Tensor>> tensors() const`, `std::string config_json() const`.
+template <class T>
+const ds_component_desc* adapter(const char* name, const char* version, const char* summary, const char* schema) {
+  static const ds_adapter_vtable vt = {sizeof(ds_adapter_vtable), &detail::adapter_attach<T>,
+                                       &detail::adapter_apply<T>, &detail::adapter_delta<T>,
+                                       &detail::adapter_tensors<T>, &detail::adapter_config<T>};
+  return detail::describe<T>(DS_KIND_ADAPTER, &vt, name, version, summary, schema, 0);
 }
 
 }  // namespace ds

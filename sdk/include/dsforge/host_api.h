@@ -89,6 +89,11 @@ typedef struct ds_host_api {
    * that step's "counters". Outside a call from the host it does nothing.
    * `name` is copied. */
   void (*stat_add)(const char *name, uint64_t n);
+
+  /* --- 1.3: model blocks (model.h) ------------------------------------ */
+  /* What attention, MLP and adapter components use to reach their weights
+   * and linear layers. */
+  const struct ds_module_api *module;
 } ds_host_api;
 
 #ifdef __cplusplus

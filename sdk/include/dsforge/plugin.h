@@ -15,6 +15,7 @@
 
 #include "dsforge/data.h"
 #include "dsforge/host_api.h"
+#include "dsforge/model.h"
 #include "dsforge/status.h"
 #include "dsforge/tokenizer.h"
 #include "dsforge/version.h"

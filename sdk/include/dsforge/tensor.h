@@ -152,6 +152,51 @@ typedef struct ds_tensor_api {
    * and calls its deleter exactly once when the last handle is released;
    * on error the caller still owns it. Major version must be 1. */
   ds_error *(*from_dlpack)(DLManagedTensorVersioned *in, ds_tensor **out);
+
+  /* --- 1.3: ops for model blocks (attention, MoE, adapters) --------- */
+  /* Rows of x along dim 0 for an int64 index of any shape:
+   * out shape = index.shape + x.shape[1:] (an embedding lookup). */
+  ds_error *(*embedding)(const ds_tensor *weight, const ds_tensor *index, ds_tensor **out);
+  /* Slices of x along dim at a 1-D int64 index. */
+  ds_error *(*index_select)(const ds_tensor *x, int64_t dim, const ds_tensor *index,
+                            ds_tensor **out);
+  /* out[i][j] = x[i][index[i][j]] for dim 1 (torch.gather semantics). */
+  ds_error *(*gather)(const ds_tensor *x, int64_t dim, const ds_tensor *index, ds_tensor **out);
+  /* A copy of x with src added at the 1-D int64 index along dim
+   * (torch.index_add, out of place; repeated indices accumulate). */
+  ds_error *(*index_add)(const ds_tensor *x, int64_t dim, const ds_tensor *index,
+                         const ds_tensor *src, ds_tensor **out);
+  /* The k largest (largest != 0) or smallest entries along dim, sorted
+   * descending/ascending; indices are int64. Either out may be NULL. */
+  ds_error *(*topk)(const ds_tensor *x, int64_t k, int64_t dim, int32_t largest,
+                    ds_tensor **values, ds_tensor **indices);
+  /* weight * x / sqrt(mean(x^2, -1) + eps), computed in float32 and cast
+   * back to x's dtype before the weight multiply (as Llama's RMSNorm).
+   * weight may be NULL. */
+  ds_error *(*rms_norm)(const ds_tensor *x, const ds_tensor *weight, double eps, ds_tensor **out);
+  /* Rotary embedding of x [..., T, D] with cos/sin broadcastable to
+   * [..., T, D] in the "rotate half" layout (cos = [c, c]). interleaved != 0
+   * first regroups x's pairs (x0,x1),(x2,x3).. into halves, as DeepSeek's
+   * rope_interleave; the output keeps the halves layout, which leaves q.k
+   * dot products unchanged as long as q and k get the same treatment. */
+  ds_error *(*rope)(const ds_tensor *x, const ds_tensor *cos, const ds_tensor *sin,
+                    int32_t interleaved, ds_tensor **out);
+  /* Scaled dot-product attention. q [B, H, Tq, E], k [B, Hk, Tk, E],
+   * v [B, Hk, Tk, Ev]; H a multiple of Hk (grouped-query heads share k/v).
+   * is_causal != 0 lets query i see keys j <= i + (Tk - Tq), i.e. the
+   * queries are the last Tq positions of the keys. mask (bool, broadcastable
+   * to [B, H, Tq, Tk], true = may attend) is ANDed with that; may be NULL.
+   * Softmax runs in float32. Out [B, H, Tq, Ev]. */
+  ds_error *(*sdpa)(const ds_tensor *q, const ds_tensor *k, const ds_tensor *v,
+                    const ds_tensor *mask, double scale, int32_t is_causal, ds_tensor **out);
+  /* cond ? a : b, elementwise with broadcasting; cond is bool. */
+  ds_error *(*where)(const ds_tensor *cond, const ds_tensor *a, const ds_tensor *b,
+                     ds_tensor **out);
+  /* Inverted dropout with probability p; the identity when training == 0. */
+  ds_error *(*dropout)(const ds_tensor *x, double p, int32_t training, ds_tensor **out);
+  /* Copies src's values into dst in place, outside autograd (bias
+   * updates, adapter merges). Shapes must match; dtypes are converted. */
+  ds_error *(*assign)(ds_tensor *dst, const ds_tensor *src);
 } ds_tensor_api;
 
 #ifdef __cplusplus

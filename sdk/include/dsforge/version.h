@@ -12,6 +12,9 @@
  *   1.2  ds_component_desc.flags (DS_COMPONENT_PARALLEL); DS_KIND_TOKENIZER
  *        (tokenizer.h); ds_host_api.buffer_append for variable-size output;
  *        ds_host_api.stat_add for counters in stats.json.
+ *   1.3  model blocks (model.h): DS_KIND_ATTENTION, DS_KIND_MLP,
+ *        DS_KIND_ADAPTER, ds_host_api.module; ds_tensor_api grows by
+ *        embedding .. assign.
  */
 #ifndef DSFORGE_VERSION_H
 #define DSFORGE_VERSION_H
@@ -19,7 +22,7 @@
 #include <stddef.h>
 
 #define DS_ABI_MAJOR 1
-#define DS_ABI_MINOR 2
+#define DS_ABI_MINOR 3
 
 /* True when a struct received from the other side is large enough to hold
  * FIELD. Check it before reading any field added after 1.0. */

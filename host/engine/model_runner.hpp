@@ -1,0 +1,75 @@
+// model_runner.hpp: what `dshost forward` and `dshost generate` need from the
+// LibTorch side, behind a header free of LibTorch and fmt, so the CLI files
+// build without either.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/component_factory.hpp"
+
+namespace dsforge {
+
+struct ModelOptions {
+  std::filesystem::path model;                 // HF folder
+  std::vector<std::filesystem::path> adapters;  // PEFT folders, applied together
+  bool merge_adapters = false;                  // fold them into the weights after loading
+  std::string dtype;                            // "", "float32", "bfloat16", "float16"
+  std::string device = "cpu";                   // "cpu", "cuda", "cuda:1"
+  std::string attention;                        // override the attention component
+  nlohmann::json attention_settings = nlohmann::json::object();
+};
+
+// Mirrors SamplingParams (engine/sampler.hpp) without LibTorch types.
+struct SamplingOptions {
+  bool greedy = false;
+  double temperature = 1.0;
+  int64_t top_k = 0;
+  double top_p = 1.0;
+  double min_p = 0.0;
+  double repetition_penalty = 1.0;
+  double presence_penalty = 0.0;
+  double frequency_penalty = 0.0;
+  std::optional<uint64_t> seed;
+  std::vector<int64_t> stop_ids;  // added to the model's EOS ids
+  bool ignore_eos = false;
+};
+
+struct GenerateResult {
+  std::vector<std::vector<int64_t>> ids;  // per row: prompt + generated
+  int64_t new_tokens = 0;                 // over all rows
+  double prefill_seconds = 0;
+  double decode_seconds = 0;
+  uint64_t seed = 0;
+};
+
+class ModelRunner {
+ public:
+  ModelRunner(const ModelOptions& options, ComponentFactory& factory);
+  ~ModelRunner();
+
+  // Reads an int64/int32 [B, T] (or [T]) tensor from a safetensors file.
+  std::vector<std::vector<int64_t>> read_ids(const std::filesystem::path& file, const std::string& tensor) const;
+  // Full forward of `ids`; writes float32 `logits` [B, T, vocab] atomically.
+  void forward_to_file(const std::vector<std::vector<int64_t>>& ids, const std::filesystem::path& output) const;
+  // Rows must have equal length. `on_token(row, id)` sees each new token.
+  // use_cache false recomputes the whole sequence each step (a check).
+  GenerateResult generate(const std::vector<std::vector<int64_t>>& prompts, int64_t max_new_tokens,
+                          const SamplingOptions& sampling, bool use_cache,
+                          const std::function<void(size_t, int64_t)>& on_token = {}) const;
+
+  std::string summary() const;  // "llama, 2 layers (causal+swiglu), 0.6M params, float32 on cpu"
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dsforge
