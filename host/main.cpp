@@ -85,6 +85,13 @@ int main(int argc, char** argv) {
   forward->add_option("--output", fwd.output, "safetensors file to write (tensor 'logits')")->required();
   forward->fallthrough();
 
+  cli::ConvertOptions conv;
+  auto* convert = app.add_subcommand("convert", "Load a model (and adapters) and save it as a Hugging Face folder");
+  add_model_options(convert);
+  convert->add_option("--output", conv.output, "Folder for config.json + model.safetensors (merged adapters included)");
+  convert->add_option("--adapter-output", conv.adapter_output, "Folder for the first --adapter, in PEFT's format");
+  convert->fallthrough();
+
   cli::GenerateOptions gen;
   auto* generate = app.add_subcommand("generate", "Generate tokens from a prompt or token ids");
   add_model_options(generate);
@@ -121,6 +128,7 @@ int main(int argc, char** argv) {
     if (validate->parsed()) return cli::cmd_validate(global, pipeline);
     if (plugins->parsed()) return cli::cmd_plugins(global, describe, json);
     if (tokenize->parsed()) return cli::cmd_tokenize(global, tok);
+    if (convert->parsed()) return cli::cmd_convert(global, model_opts, conv);
     if (forward->parsed()) return cli::cmd_forward(global, model_opts, fwd);
     if (generate->parsed()) return cli::cmd_generate(global, model_opts, gen);
     if (chat_template->parsed()) return cli::cmd_chat_template(global, chat);

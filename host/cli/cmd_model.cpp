@@ -51,6 +51,22 @@ std::string ids_json(const std::vector<std::vector<int64_t>>& rows) {
 
 }  // namespace
 
+int cmd_convert(const GlobalOptions& g, const ModelCliOptions& m, const ConvertOptions& o) {
+  if (o.output.empty() && o.adapter_output.empty()) fail("give --output DIR and/or --adapter-output DIR");
+  auto registry = load_registry(g);
+  RegistryComponentFactory factory(*registry);
+  ModelRunner runner(model_options(m), factory);
+  if (!o.output.empty()) {
+    runner.save_model(o.output);
+    log::info("convert", fmt::format("wrote {}/config.json and safetensors", o.output));
+  }
+  if (!o.adapter_output.empty()) {
+    runner.save_adapter(0, o.adapter_output);
+    log::info("convert", fmt::format("wrote {}/adapter_config.json and adapter_model.safetensors", o.adapter_output));
+  }
+  return 0;
+}
+
 int cmd_forward(const GlobalOptions& g, const ModelCliOptions& m, const ForwardOptions& o) {
   auto registry = load_registry(g);
   RegistryComponentFactory factory(*registry);

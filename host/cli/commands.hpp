@@ -60,6 +60,12 @@ struct GenerateOptions {
   bool chat = false;  // wrap --prompt in the tokenizer's chat template
 };
 
+struct ConvertOptions {
+  std::string output;          // --output DIR: an HF model folder
+  std::string adapter_output;  // --adapter-output DIR: the first adapter as a PEFT folder
+};
+
+int cmd_convert(const GlobalOptions& g, const ModelCliOptions& m, const ConvertOptions& o);
 int cmd_forward(const GlobalOptions& g, const ModelCliOptions& m, const ForwardOptions& o);
 int cmd_generate(const GlobalOptions& g, const ModelCliOptions& m, const GenerateOptions& o);
 int cmd_tokenize(const GlobalOptions& g, const TokenizeOptions& o);

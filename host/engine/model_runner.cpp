@@ -89,6 +89,14 @@ std::string ModelRunner::summary() const {
   return out.str();
 }
 
+void ModelRunner::save_model(const std::filesystem::path& dir) const { impl_->model->save(dir); }
+
+void ModelRunner::save_adapter(size_t index, const std::filesystem::path& dir) const {
+  auto names = impl_->model->adapter_names();
+  if (index >= names.size()) throw UserError("--adapter-output needs an --adapter to save");
+  impl_->model->save_adapter(names[index], dir);
+}
+
 std::vector<std::vector<int64_t>> ModelRunner::read_ids(const std::filesystem::path& file, const std::string& tensor) const {
   Checkpoint ckpt = Checkpoint::open(file);
   if (!ckpt.has(tensor)) throw UserError(cat(file.string(), ": no tensor '", tensor, "' (use --tensor to pick one)"));

@@ -65,6 +65,12 @@ class ModelRunner {
                           const SamplingOptions& sampling, bool use_cache,
                           const std::function<void(size_t, int64_t)>& on_token = {}) const;
 
+  // Writes the model (adapters merged if they were) as an HF folder that
+  // transformers loads; FP8 weights come out dequantized.
+  void save_model(const std::filesystem::path& dir) const;
+  // Writes loaded adapter `index` as a PEFT folder.
+  void save_adapter(size_t index, const std::filesystem::path& dir) const;
+
   std::string summary() const;  // "llama, 2 layers (causal+swiglu), 0.6M params, float32 on cpu"
 
  private:

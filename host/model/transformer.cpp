@@ -27,7 +27,7 @@ at::ScalarType dtype_from_config(const ModelConfig& c) {
 }
 
 at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& w, double eps) {
-  at::Tensor f = x.to(at::kFloat);
+  at::Tensor f = x.to(at::promote_types(x.scalar_type(), at::kFloat));  // float64 stays float64
   return w * (f * at::rsqrt(f.pow(2).mean(-1, true) + eps)).to(x.scalar_type());
 }
 

@@ -45,7 +45,7 @@ ds_error* t_rms_norm(const ds_tensor* x, const ds_tensor* weight, double eps, ds
     const at::Tensor& v = ref(x);
     // Float32 statistics, then back to the input dtype before the weight
     // (what Llama, Qwen2 and DeepSeek's RMSNorm do).
-    at::Tensor f = v.to(at::kFloat);
+    at::Tensor f = v.to(at::promote_types(v.scalar_type(), at::kFloat));
     at::Tensor normed = (f * at::rsqrt(f.pow(2).mean(-1, true) + eps)).to(v.scalar_type());
     return weight ? ref(weight, "weight") * normed : normed;
   });
@@ -108,7 +108,7 @@ ds_error* t_sdpa(const ds_tensor* q, const ds_tensor* k, const ds_tensor* v, con
     // attention: a row whose every key is masked yields zeros, not NaN.
     at::Tensor scores = at::matmul(qq, kk.transpose(-1, -2)) * scale;
     if (m) scores = scores.masked_fill(m->logical_not(), -std::numeric_limits<float>::infinity());
-    at::Tensor probs = at::softmax(scores, -1, at::kFloat);
+    at::Tensor probs = at::softmax(scores, -1, at::promote_types(scores.scalar_type(), at::kFloat));
     if (m) probs = probs.nan_to_num(0.0);
     return at::matmul(probs.to(vv.scalar_type()), vv);
   });

@@ -117,7 +117,9 @@ ds::Tensor DeepseekMoe::forward(const ds::Module& module, const ds_block_args& a
 
   // Router, in float32 as Hugging Face.
   ds::Tensor xf = x.reshape({N, h});
-  ds::Tensor logits = xf.cast(DS_DTYPE_F32).linear(gate_w_.cast(DS_DTYPE_F32));  // (N, E)
+  // (float64 stays float64, for gradient checks)
+  const int32_t router_dtype = x.dtype() == DS_DTYPE_F64 ? DS_DTYPE_F64 : DS_DTYPE_F32;
+  ds::Tensor logits = xf.cast(router_dtype).linear(gate_w_.cast(router_dtype));  // (N, E)
   ds::Tensor scores = opt_.sigmoid ? logits.sigmoid() : logits.softmax(-1);      // (N, E)
 
   // Expert choice on the CPU (not differentiable anyway).
