@@ -16,6 +16,11 @@
 #include "plugins/registry.hpp"
 #include "plugins/registry_component_factory.hpp"
 
+// LibTorch's c10 logging defines a glog-style CHECK that aborts; the tests
+// want Catch's, so Catch is included here, after ATen.
+#undef CHECK
+#include "catch.hpp"
+
 namespace dsforge::testing {
 
 namespace fs = std::filesystem;

@@ -5,7 +5,6 @@
 // unmerged and switched off.
 #include <ATen/core/grad_mode.h>
 
-#include "catch.hpp"
 #include "engine/model_runner.hpp"
 #include "model_fixture.hpp"
 

@@ -4,7 +4,6 @@
 // central finite difference, in float64, for weights inside each block.
 #include <ATen/core/grad_mode.h>
 
-#include "catch.hpp"
 #include "model_fixture.hpp"
 
 using namespace dsforge;

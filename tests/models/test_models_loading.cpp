@@ -4,7 +4,6 @@
 // missing tensor, a wrong shape and an unsupported architecture.
 #include <ATen/core/grad_mode.h>
 
-#include "catch.hpp"
 #include "common/error.hpp"
 #include "model_fixture.hpp"
 
@@ -137,6 +136,31 @@ TEST_CASE("a new LoRA adapter changes nothing until trained, and saves in PEFT's
   auto again = load_model(fix);
   again->load_adapter(tmp.path / "peft", "reloaded");
   CHECK(max_diff(again->forward(ids), reference(fix, "logits")) <= 1e-6);
+}
+
+TEST_CASE("LoRA targets by regular expression, and rsLoRA scaling") {
+  at::NoGradGuard no_grad;
+  const fs::path fix = kFixtures / "llama_tiny";
+  auto m = load_model(fix);
+  m->add_adapter("re", "lora", {{"r", 2}, {"target_modules", R"(.*layers\.1\.(self_attn\.v_proj|mlp\.up_proj))"}});
+  auto tensors = m->adapter_tensors("re");
+  REQUIRE(tensors.size() == 4u);
+  CHECK(tensors[0].first == "base_model.model.model.layers.1.mlp.up_proj.lora_A.weight");
+  CHECK(tensors[2].first == "base_model.model.model.layers.1.self_attn.v_proj.lora_A.weight");
+  CHECK_THROWS_WITH(m->add_adapter("none", "lora", {{"targets", {"nothing_here"}}}), Catch::Contains("matches no linear layer"));
+
+  // delta = B A * alpha / sqrt(r) with use_rslora.
+  m->add_adapter("rs", "lora", {{"r", 4}, {"alpha", 8}, {"use_rslora", true}, {"targets", {"q_proj"}}});
+  for (auto& [key, t] : m->adapter_tensors("rs"))
+    if (key.find("lora_B") != std::string::npos) t.detach().fill_(0.5);
+  at::Tensor before = m->weights().params.at("model.layers.0.self_attn.q_proj.weight").clone();
+  at::Tensor a;
+  for (auto& [key, t] : m->adapter_tensors("rs"))
+    if (key == "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight") a = t.detach();
+  m->merge_adapter("rs");
+  at::Tensor delta = m->weights().params.at("model.layers.0.self_attn.q_proj.weight") - before;
+  at::Tensor want = at::full({64, 4}, 0.5).matmul(a) * (8.0 / 2.0);
+  CHECK(max_diff(delta, want) <= 1e-5);
 }
 
 TEST_CASE("clear errors: missing tensor, wrong shape, unsupported architecture, bad adapter") {

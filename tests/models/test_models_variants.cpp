@@ -6,7 +6,6 @@
 // gated_heads with a fresh (zero) gate equals causal.
 #include <ATen/core/grad_mode.h>
 
-#include "catch.hpp"
 #include "model_fixture.hpp"
 #include "runtime/tensor_handle.hpp"
 
@@ -106,4 +105,18 @@ TEST_CASE("attention overrides are checked") {
   CHECK_THROWS_WITH(with_attention(dir, "causal"), Catch::Contains("only 'mla' fits"));
   CHECK_THROWS_WITH(with_attention(kFixtures / "llama_tiny", "sliding_window"), Catch::Contains("window"));
   CHECK_THROWS_WITH(with_attention(kFixtures / "llama_tiny", "no_such_attention"), Catch::Contains("no_such_attention"));
+}
+
+TEST_CASE("MLA caches the compressed latent and the shared RoPE key, not full K/V") {
+  at::NoGradGuard no_grad;
+  const fs::path dir = kFixtures / "deepseekv2_tiny";
+  auto model = load_model(dir);
+  at::Tensor ids = reference(dir, "input_ids");
+  KvCache cache = model->new_cache();
+  CHECK(max_diff(decode_one_by_one(*model, ids, cache), reference(dir, "logits")) <= 1e-4);
+  REQUIRE(cache.slot_count(0) == 2);
+  CHECK(cache.slots(0)[0]->value.sizes() == at::IntArrayRef({2, 12, 32}));  // kv_lora_rank
+  CHECK(cache.slots(0)[1]->value.sizes() == at::IntArrayRef({2, 12, 8}));   // qk_rope_head_dim
+  // Full K/V would hold heads*(nope+rope+v) = 4*(16+8+16) = 160 numbers per token; MLA holds 40.
+  CHECK(cache.bytes() == 3u * 2u * 12u * 40u * sizeof(float));
 }

@@ -169,7 +169,8 @@ const char* const kSchema = R"json({
     "alpha": {"type": "number", "description": "same as lora_alpha"},
     "lora_dropout": {"type": "number", "minimum": 0, "maximum": 1},
     "dropout": {"type": "number", "minimum": 0, "maximum": 1},
-    "targets": {"type": "array", "items": {"type": "string"}},
+    "targets": {"description": "same as target_modules: a list of names or one regular expression"},
+    "target_modules": {"description": "layer names (matching the end of the full name) or one regular expression"},
     "use_rslora": {"type": "boolean"},
     "seed": {"type": "integer", "minimum": 0, "description": "seed of new A matrices"}
   },
