@@ -15,6 +15,9 @@ using namespace dsforge;
 
 namespace {
 
+const std::string kHostAbi = std::to_string(DS_ABI_MAJOR) + "." + std::to_string(DS_ABI_MINOR);
+
+
 std::string plugin(const std::string& name) { return std::string(ABI_PLUGIN_DIR) + "/" + name + ".so"; }
 
 // Loads one library and returns the refusal message ("" if it loaded).
@@ -48,20 +51,21 @@ TEST_CASE("a plugin built against the frozen 1.0 header loads and sees a 1.0 hos
   REQUIRE(err == nullptr);
   REQUIRE(out.size() == 1);
   std::string text(out.batch().records[0].text.data, out.batch().records[0].text.size);
-  CHECK(text == "host_api_size=" + std::to_string(abi::kHostApiSize_1_0) + " negotiated_minor=0");
+  CHECK(text == "host_api_size=" + std::to_string(abi::kHostApiSize_1_0) +
+                    " negotiated_minor=0 tensor_api_size=" + std::to_string(abi::kTensorApiSize_1_0));
 }
 
 TEST_CASE("a plugin declaring a newer major is refused naming the file and both versions") {
   std::string msg = refusal("abi_newer_major");
   CHECK(contains(msg, plugin("abi_newer_major")));
-  CHECK(contains(msg, "plugin built for dsforge ABI 2.0, but this dshost speaks ABI 1.2"));
+  CHECK(contains(msg, "plugin built for dsforge ABI 2.0, but this dshost speaks ABI " + kHostAbi));
   CHECK(contains(msg, "major versions differ"));
 }
 
 TEST_CASE("a plugin requiring a newer minor is refused") {
   std::string msg = refusal("abi_newer_minor");
   CHECK(contains(msg, plugin("abi_newer_minor")));
-  CHECK(contains(msg, "plugin needs dsforge ABI 1.99, but this dshost speaks ABI 1.2"));
+  CHECK(contains(msg, "plugin needs dsforge ABI 1.99, but this dshost speaks ABI " + kHostAbi));
 }
 
 TEST_CASE("an entry struct smaller than 1.0 is refused with expected and actual sizes") {

@@ -31,7 +31,10 @@ static ds_error *next(void *inst, const ds_builder_api *api, ds_batch_builder *o
   ds_record r;
   (void)inst;
   (void)max;
-  snprintf(text, sizeof text, "host_api_size=%zu negotiated_minor=%u", g_host->struct_size, (unsigned)g_minor);
+  /* The op table starts with its struct_size too (ds_tensor_api). */
+  size_t tensor_size = g_host->tensor ? *(const size_t *)g_host->tensor : 0;
+  snprintf(text, sizeof text, "host_api_size=%zu negotiated_minor=%u tensor_api_size=%zu", g_host->struct_size,
+           (unsigned)g_minor, tensor_size);
   memset(&r, 0, sizeof r);
   r.text.data = text;
   r.text.size = strlen(text);
