@@ -11,8 +11,12 @@ CACHE="${DSFORGE_CACHE:-$HOME/.cache/dsforge}"
 VENV="$CACHE/venv"
 TORCH_VERSION="2.11.0"
 # torch for LibTorch; the rest are oracles for tests and benchmarks only
-# (Hugging Face tokenizers, jinja2, datasketch).
-PY_PACKAGES=("torch==$TORCH_VERSION" "numpy" "safetensors" "tokenizers==0.23.3" "jinja2" "datasketch")
+# (Hugging Face tokenizers, transformers and PEFT, jinja2, datasketch). One pip
+# call installs them all, so the torch pin holds while pip resolves what
+# transformers and peft need. The stamp records this list: changing it
+# upgrades an existing venv on the next run.
+PY_PACKAGES=("torch==$TORCH_VERSION" "numpy" "safetensors" "tokenizers==0.23.3" "jinja2" "datasketch"
+  "transformers==5.17.0" "peft==0.21.0")
 APT_PACKAGES=(build-essential cmake ninja-build pkg-config
   libtomlplusplus-dev libfmt-dev libboost-dev libcli11-dev nlohmann-json3-dev catch2
   libutf8proc-dev libpcre2-dev fortunes fortunes-zh)
@@ -47,7 +51,9 @@ want="${PY_PACKAGES[*]}"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && torch_prefix >/dev/null 2>&1; then
   say "Python venv: ready ($VENV)"
 else
-  say "creating Python venv with ${PY_PACKAGES[*]} in $VENV (first run downloads ~3 GB)"
+  # First run: a new venv (downloads ~3 GB). Later runs with a changed list:
+  # pip keeps what is installed and adds or changes only what the list needs.
+  say "creating or updating Python venv with ${PY_PACKAGES[*]} in $VENV (first run downloads ~3 GB)"
   mkdir -p "$CACHE"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --upgrade pip
