@@ -104,7 +104,7 @@ std::optional<int64_t> layer_index(const std::string& name) {
   }
 }
 
-ModelPlan plan_model(const ModelConfig& c, const AttentionOverride& attention) {
+ModelPlan plan_model(const ModelConfig& c, const AttentionOverride& attention, const nlohmann::json& moe_settings) {
   ModelPlan plan;
   const bool deepseek = c.model_type == "deepseek_v2" || c.model_type == "deepseek_v3";
   plan.rope_dim = deepseek ? c.qk_rope_head_dim
@@ -136,6 +136,8 @@ ModelPlan plan_model(const ModelConfig& c, const AttentionOverride& attention) {
       spec.attention.component = attention.component;
     }
     for (auto& [k, v] : attention.settings.items()) spec.attention.settings[k] = v;
+    if (spec.mlp.component == "deepseek_moe" && moe_settings.is_object())
+      for (auto& [k, v] : moe_settings.items()) spec.mlp.settings[k] = v;
     plan.layers.push_back(std::move(spec));
   }
   return plan;

@@ -41,7 +41,10 @@ struct ModelPlan {
   std::map<std::string, std::string> expected_reason;           // name -> "[heads*head_dim, hidden_size]"
 };
 
-ModelPlan plan_model(const ModelConfig& config, const AttentionOverride& attention = {});
+// `moe_settings` are merged into every deepseek_moe block (e.g.
+// {"aux_loss_alpha": 0.001, "bias_update_rate": 0.001} for training).
+ModelPlan plan_model(const ModelConfig& config, const AttentionOverride& attention = {},
+                     const nlohmann::json& moe_settings = nlohmann::json::object());
 
 // Index N of "model.layers.N." names, or nullopt.
 std::optional<int64_t> layer_index(const std::string& tensor_name);

@@ -54,7 +54,7 @@ std::unique_ptr<Transformer> Transformer::load(const std::filesystem::path& dir,
   std::unique_ptr<Transformer> m(new Transformer);
   m->factory_ = &factory;
   m->config_ = read_model_config(dir);
-  ModelPlan plan = plan_model(m->config_, options.attention);
+  ModelPlan plan = plan_model(m->config_, options.attention, options.moe_settings);
   m->load_weights(dir, plan, options);
   if (plan.rope_dim > 0)
     m->rope_ = std::make_unique<RotaryTables>(m->config_.rope, plan.rope_dim, m->config_.max_position_embeddings);
@@ -161,6 +161,13 @@ void Transformer::build_blocks(const ModelPlan& plan, ComponentFactory& factory)
       b.slots = b.vtable->state_slots(b.handle->instance());
       blocks_.push_back(std::move(b));
     }
+  }
+}
+
+void Transformer::after_optimizer_step() {
+  for (Block& b : blocks_) {
+    if (!DS_HAS_FIELD(b.vtable, ds_block_vtable, after_step) || b.vtable->after_step == nullptr) continue;
+    if (ds_error* e = b.vtable->after_step(b.handle->instance())) throw UserError(cat(b.label, ": ", take_error_message(e)));
   }
 }
 

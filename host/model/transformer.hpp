@@ -26,6 +26,7 @@ struct LoadOptions {
   std::optional<at::ScalarType> dtype;  // default: config.json's torch_dtype (float32 if absent)
   at::Device device = at::kCPU;
   AttentionOverride attention;
+  nlohmann::json moe_settings = nlohmann::json::object();  // merged into deepseek_moe blocks
 };
 
 class Transformer {
@@ -42,6 +43,8 @@ class Transformer {
   at::Tensor forward(const at::Tensor& ids, KvCache* cache = nullptr, bool training = false,
                      at::Tensor* aux_loss = nullptr);
   KvCache new_cache() const;
+  // Tells every block an optimizer step happened (the MoE routing-bias update).
+  void after_optimizer_step();
 
   // Adapters. load_adapter reads a PEFT folder (adapter_config.json +
   // adapter_model.safetensors) into the `lora` component (or the one named

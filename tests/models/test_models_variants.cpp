@@ -120,3 +120,36 @@ TEST_CASE("MLA caches the compressed latent and the shared RoPE key, not full K/
   // Full K/V would hold heads*(nope+rope+v) = 4*(16+8+16) = 160 numbers per token; MLA holds 40.
   CHECK(cache.bytes() == 3u * 2u * 12u * 40u * sizeof(float));
 }
+
+TEST_CASE("deepseek_moe training extras: balance loss reaches the router, bias rule moves the bias") {
+  const fs::path dir = kFixtures / "deepseekv3_tiny";
+  LoadOptions o;
+  o.moe_settings = {{"aux_loss_alpha", 0.01}, {"bias_update_rate", 0.001}};
+  auto model = load_model(dir, o);
+  at::Tensor ids = reference(dir, "input_ids");
+  at::Tensor gate = model->weights().params.at("model.layers.1.mlp.gate.weight");
+  at::Tensor bias = model->weights().params.at("model.layers.1.mlp.gate.e_score_correction_bias");
+  at::Tensor bias_before = bias.clone();
+  gate.requires_grad_(true);
+  at::Tensor aux;
+  at::Tensor logits = model->forward(ids, nullptr, /*training=*/true, &aux);
+  REQUIRE(aux.defined());
+  CHECK(aux.dim() == 0);
+  CHECK(aux.item<double>() > 0);
+  aux.backward();
+  REQUIRE(gate.grad().defined());
+  CHECK(gate.grad().abs().max().item<double>() > 0);
+  gate.requires_grad_(false);
+  // Training does not change the logits (alpha only adds a loss term).
+  CHECK(max_diff(logits.detach(), reference(dir, "logits")) <= 1e-4);
+
+  model->after_optimizer_step();
+  at::Tensor moved = (bias - bias_before).abs();
+  // Each entry moved by the rate (or stayed, for an expert exactly at the mean load).
+  CHECK(((moved - 0.001).abs() <= 1e-6).logical_or(moved <= 1e-9).all().item<bool>());
+  CHECK(moved.max().item<double>() >= 0.001 - 1e-6);
+  // Without a training forward since, the next step changes nothing.
+  at::Tensor after_one = bias.clone();
+  model->after_optimizer_step();
+  CHECK(max_diff(bias, after_one) == 0);
+}
