@@ -24,6 +24,16 @@ std::optional<at::ScalarType> parse_dtype(const std::string& s) {
   throw UserError(cat("--dtype '", s, "' is not supported (float32, bfloat16, float16)"));
 }
 
+const char* dtype_name(at::ScalarType t) {
+  switch (t) {
+    case at::kFloat: return "float32";
+    case at::kBFloat16: return "bfloat16";
+    case at::kHalf: return "float16";
+    case at::kDouble: return "float64";
+    default: return c10::toString(t);
+  }
+}
+
 at::Device parse_device(const std::string& s) {
   try {
     at::Device d(s);
@@ -84,7 +94,7 @@ std::string ModelRunner::summary() const {
   const Transformer& m = *impl_->model;
   std::ostringstream out;
   out << m.config().model_type << ", " << m.config().num_hidden_layers << " layers, "
-      << static_cast<double>(m.parameter_count()) / 1e6 << "M params, " << c10::toString(m.dtype()) << " on "
+      << static_cast<double>(m.parameter_count()) / 1e6 << "M params, " << dtype_name(m.dtype()) << " on "
       << m.device();
   return out.str();
 }

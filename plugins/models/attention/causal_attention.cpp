@@ -67,7 +67,7 @@ ds::Tensor CausalAttention::forward(const ds::Module& m, const ds_block_args& a,
 
 const char* attention_schema(const char* description, const char* extra_properties) {
   // Kept alive in a deque (no moves): component descriptors hold the pointers.
-  static std::deque<std::string>* keep = new std::deque<std::string>();
+  static std::deque<std::string> keep;
   std::string extra = extra_properties[0] != 0 ? std::string(",\n    ") + extra_properties : "";
   std::string head = R"json({
   "type": "object",
@@ -85,8 +85,8 @@ const char* attention_schema(const char* description, const char* extra_properti
   "required": ["hidden_size", "num_heads", "num_kv_heads", "head_dim"],
   "additionalProperties": false
 })json";
-  keep->push_back(head + description + shape + extra + tail);
-  return keep->back().c_str();
+  keep.push_back(head + description + shape + extra + tail);
+  return keep.back().c_str();
 }
 
 const char* const kCausalSchema =

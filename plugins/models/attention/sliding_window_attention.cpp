@@ -55,7 +55,7 @@ ds::Tensor SlidingWindowAttention::forward(const ds::Module& m, const ds_block_a
     const int64_t next = a.position + t;
     std::vector<int64_t> keep, keep_pos;
     for (int64_t j = 0; j < tk; ++j) {
-      if (visible(next, key_pos[j]) || next - key_pos[j] < window_) {
+      if (visible(next, key_pos[j])) {
         keep.push_back(j);
         keep_pos.push_back(key_pos[j]);
       }
