@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "cli/commands.hpp"
+#include "cli/load_registry.hpp"
 #include "common/log.hpp"
 #include "common/user_error.hpp"
 #include "engine/model_runner.hpp"
@@ -36,12 +37,6 @@ ModelOptions model_options(const ModelCliOptions& m) {
     if (!o.attention_settings.is_object()) fail("--attention-settings must be a JSON object, e.g. '{{\"window\": 4096}}'");
   }
   return o;
-}
-
-std::unique_ptr<Registry> load_registry(const GlobalOptions& g) {
-  auto registry = std::make_unique<Registry>();
-  registry->load_directories(plugin_search_path({}, g.plugin_path));
-  return registry;
 }
 
 std::string ids_json(const std::vector<std::vector<int64_t>>& rows) {
@@ -100,18 +95,8 @@ int cmd_generate(const GlobalOptions& g, const ModelCliOptions& m, const Generat
     prompts = runner.read_ids(o.input, o.tensor);
   }
 
-  SamplingOptions s;
-  s.greedy = o.greedy;
-  s.temperature = o.temperature;
-  s.top_k = o.top_k;
-  s.top_p = o.top_p;
-  s.min_p = o.min_p;
-  s.repetition_penalty = o.repetition_penalty;
-  s.presence_penalty = o.presence_penalty;
-  s.frequency_penalty = o.frequency_penalty;
+  SamplingOptions s = o.sampling;
   if (o.seed >= 0) s.seed = static_cast<uint64_t>(o.seed);
-  s.stop_ids = o.stop_ids;
-  s.ignore_eos = o.ignore_eos;
 
   // Stream text (one row, a tokenizer, no --json); else print at the end.
   const bool stream = !o.json && tok && prompts.size() == 1;

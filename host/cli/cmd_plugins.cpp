@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "common/user_error.hpp"
+#include "cli/load_registry.hpp"
 #include "plugins/registry.hpp"
 #include "runtime/tensor_api.hpp"
 
@@ -37,8 +38,8 @@ nlohmann::json component_json(const LoadedComponent& c) {
 }  // namespace
 
 int cmd_plugins(const GlobalOptions& g, const std::string& describe, bool json) {
-  Registry registry;
-  registry.load_directories(plugin_search_path({}, g.plugin_path));
+  std::unique_ptr<Registry> loaded = load_registry(g);
+  const Registry& registry = *loaded;
   if (!describe.empty()) {
     std::vector<const LoadedComponent*> found;
     for (const auto* c : registry.components()) {

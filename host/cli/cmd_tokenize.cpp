@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/load_registry.hpp"
 #include "common/atomic_write.hpp"
 #include "common/progress.hpp"
 #include "common/user_error.hpp"
@@ -50,12 +51,6 @@ void map_jsonl(const std::string& input, const std::string& output, const char* 
   }
   out.commit();
   progress.finish();
-}
-
-std::unique_ptr<Registry> load_registry(const GlobalOptions& g) {
-  auto registry = std::make_unique<Registry>();
-  registry->load_directories(plugin_search_path({}, g.plugin_path));
-  return registry;
 }
 
 }  // namespace

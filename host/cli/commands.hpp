@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/model_runner.hpp"
+
 namespace dsforge::cli {
 
 struct GlobalOptions {
@@ -48,13 +50,8 @@ struct GenerateOptions {
   std::string prompt;           // --prompt TEXT
   std::string input, tensor = "input_ids";
   int64_t max_new_tokens = 64;
-  bool greedy = false;
-  double temperature = 1.0, top_p = 1.0, min_p = 0.0;
-  int64_t top_k = 0;
-  double repetition_penalty = 1.0, presence_penalty = 0.0, frequency_penalty = 0.0;
-  int64_t seed = -1;  // -1: random
-  std::vector<int64_t> stop_ids;
-  bool ignore_eos = false;
+  SamplingOptions sampling;  // the sampling flags bind to these fields
+  int64_t seed = -1;         // -1: random
   bool no_cache = false;
   bool json = false;
   bool chat = false;  // wrap --prompt in the tokenizer's chat template

@@ -142,9 +142,7 @@ at::Tensor to_tensor(const std::vector<std::vector<int64_t>>& rows) {
 void ModelRunner::forward_to_file(const std::vector<std::vector<int64_t>>& ids, const std::filesystem::path& output) const {
   at::NoGradGuard no_grad;
   at::Tensor logits = impl_->model->forward(to_tensor(ids)).to(at::kFloat).to(at::kCPU).contiguous();
-  SafetensorsEntryOut e{"logits", "F32", logits.sizes().vec(), logits.data_ptr(),
-                        static_cast<size_t>(logits.numel()) * sizeof(float)};
-  write_safetensors(output, {e}, {{"format", "pt"}});
+  save_tensors(output, {{"logits", logits}});
 }
 
 GenerateResult ModelRunner::generate(const std::vector<std::vector<int64_t>>& prompts, int64_t max_new_tokens,
@@ -152,17 +150,7 @@ GenerateResult ModelRunner::generate(const std::vector<std::vector<int64_t>>& pr
                                      const std::function<void(size_t, int64_t)>& on_token) const {
   at::NoGradGuard no_grad;
   if (max_new_tokens < 0) throw UserError(cat("--max-new-tokens must be >= 0, got ", max_new_tokens));
-  SamplingParams p;
-  p.greedy = s.greedy;
-  p.temperature = s.temperature;
-  p.top_k = s.top_k;
-  p.top_p = s.top_p;
-  p.min_p = s.min_p;
-  p.repetition_penalty = s.repetition_penalty;
-  p.presence_penalty = s.presence_penalty;
-  p.frequency_penalty = s.frequency_penalty;
-  p.seed = s.seed;
-  p.stop_ids = s.stop_ids;
+  SamplingParams p = s;
   if (!s.ignore_eos) p.stop_ids.insert(p.stop_ids.end(), impl_->eos.begin(), impl_->eos.end());
   Sampler sampler(p);
 

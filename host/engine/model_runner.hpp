@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/sampling_params.hpp"
 #include "model/component_factory.hpp"
 
 namespace dsforge {
@@ -27,18 +28,8 @@ struct ModelOptions {
   nlohmann::json attention_settings = nlohmann::json::object();
 };
 
-// Mirrors SamplingParams (engine/sampler.hpp) without LibTorch types.
-struct SamplingOptions {
-  bool greedy = false;
-  double temperature = 1.0;
-  int64_t top_k = 0;
-  double top_p = 1.0;
-  double min_p = 0.0;
-  double repetition_penalty = 1.0;
-  double presence_penalty = 0.0;
-  double frequency_penalty = 0.0;
-  std::optional<uint64_t> seed;
-  std::vector<int64_t> stop_ids;  // added to the model's EOS ids
+// The sampler's settings, plus whether the model's EOS ids stop generation.
+struct SamplingOptions : SamplingParams {
   bool ignore_eos = false;
 };
 

@@ -34,6 +34,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+}  // namespace
+
 json read_json_file(const fs::path& path) {
   std::ifstream in(path);
   if (!in) throw_user_error(path.string(), ": cannot open");
@@ -43,6 +45,8 @@ json read_json_file(const fs::path& path) {
     throw_user_error(path.string(), ": not valid JSON: ", e.what());
   }
 }
+
+namespace {
 
 std::vector<fs::path> safetensors_in(const fs::path& dir) {
   std::vector<fs::path> found;
@@ -232,27 +236,47 @@ at::Tensor Checkpoint::dequantize_fp8(const std::string& name, const at::Tensor&
   return weight.to(at::kFloat) * expanded;
 }
 
-void save_checkpoint(const fs::path& dir, const json& config,
-                     const std::vector<std::pair<std::string, at::Tensor>>& tensors, size_t max_shard_bytes) {
-  // Contiguous CPU copies, kept alive until the files are written.
-  std::vector<at::Tensor> host;
+namespace {
+
+// Contiguous CPU copies of `tensors` and the safetensors entries pointing
+// into them (valid while the copies live).
+struct CpuEntries {
+  std::vector<at::Tensor> copies;
   std::vector<SafetensorsEntryOut> entries;
-  host.reserve(tensors.size());
-  entries.reserve(tensors.size());
+};
+
+CpuEntries cpu_entries(const fs::path& where, const std::vector<std::pair<std::string, at::Tensor>>& tensors) {
+  CpuEntries out;
+  out.copies.reserve(tensors.size());
+  out.entries.reserve(tensors.size());
   std::set<std::string> seen;
   for (const auto& [name, tensor] : tensors) {
-    if (!seen.insert(name).second) throw_user_error(dir.string(), ": tensor '", name, "' is saved twice");
-    if (!tensor.defined()) throw_user_error(dir.string(), ": tensor '", name, "' is undefined");
+    if (!seen.insert(name).second) throw_user_error(where.string(), ": tensor '", name, "' is saved twice");
+    if (!tensor.defined()) throw_user_error(where.string(), ": tensor '", name, "' is undefined");
     std::string dtype;
     try {
       dtype = safetensors_dtype_of(tensor.scalar_type());
     } catch (const UserError& err) {
-      throw_user_error(dir.string(), ": tensor '", name, "': ", err.what());
+      throw_user_error(where.string(), ": tensor '", name, "': ", err.what());
     }
-    host.push_back(tensor.detach().to(at::kCPU).contiguous());
-    const at::Tensor& t = host.back();
-    entries.push_back({name, dtype, t.sizes().vec(), t.data_ptr(), t.nbytes()});
+    out.copies.push_back(tensor.detach().to(at::kCPU).contiguous());
+    const at::Tensor& t = out.copies.back();
+    out.entries.push_back({name, dtype, t.sizes().vec(), t.data_ptr(), t.nbytes()});
   }
+  return out;
+}
+
+}  // namespace
+
+void save_tensors(const fs::path& file, const std::vector<std::pair<std::string, at::Tensor>>& tensors) {
+  CpuEntries cpu = cpu_entries(file, tensors);
+  write_safetensors(file, cpu.entries, {{"format", "pt"}});
+}
+
+void save_checkpoint(const fs::path& dir, const json& config,
+                     const std::vector<std::pair<std::string, at::Tensor>>& tensors, size_t max_shard_bytes) {
+  CpuEntries cpu = cpu_entries(dir, tensors);
+  const std::vector<SafetensorsEntryOut>& entries = cpu.entries;
 
   // Greedy sharding in the given order; a tensor larger than the limit
   // gets a shard of its own.

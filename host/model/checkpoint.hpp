@@ -73,6 +73,13 @@ at::ScalarType scalar_type_of_safetensors(const std::string& dtype);
 // `max_shard_bytes`, model-0000i-of-0000N.safetensors shards plus
 // model.safetensors.index.json. Each file is written atomically; files of
 // the other layout left by an earlier save are removed afterwards.
+// One safetensors file holding `tensors` (contiguous CPU copies, metadata
+// {"format": "pt"}), written atomically: adapters, logits.
+void save_tensors(const std::filesystem::path& file, const std::vector<std::pair<std::string, at::Tensor>>& tensors);
+
+// A JSON file; UserError naming it when it is missing or not valid JSON.
+nlohmann::json read_json_file(const std::filesystem::path& path);
+
 void save_checkpoint(const std::filesystem::path& dir, const nlohmann::json& config,
                      const std::vector<std::pair<std::string, at::Tensor>>& tensors,
                      size_t max_shard_bytes = 5ull << 30);

@@ -26,10 +26,7 @@ at::ScalarType dtype_from_config(const ModelConfig& c) {
   return at::kFloat;
 }
 
-at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& w, double eps) {
-  at::Tensor f = x.to(at::promote_types(x.scalar_type(), at::kFloat));  // float64 stays float64
-  return w * (f * at::rsqrt(f.pow(2).mean(-1, true) + eps)).to(x.scalar_type());
-}
+at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& w, double eps) { return llama_rms_norm(x, &w, eps); }
 
 // RAII for handles the host lends to a block for one call.
 struct Lent {
@@ -194,13 +191,14 @@ at::Tensor Transformer::forward(const at::Tensor& ids, KvCache* cache, bool trai
   if (ids.dim() != 2) throw UserError(cat("input ids must be [batch, tokens], got ", ids.sizes()));
   const int64_t t = ids.size(1);
   const int64_t position = cache ? cache->length() : 0;
-  at::Tensor ids_dev = ids.to(weights_->device, at::kLong);
+  // Checked on the ids as given (the CPU for every caller), before the copy
+  // to the device, so a decode step does not wait on the GPU for it.
   if (ids.numel() > 0) {
     int64_t lo = ids.min().item<int64_t>(), hi = ids.max().item<int64_t>();
     if (lo < 0 || hi >= config_.vocab_size)
       throw UserError(cat("token id ", lo < 0 ? lo : hi, " is outside the vocabulary [0, ", config_.vocab_size, ")"));
   }
-  at::Tensor h = at::embedding(embed_, ids_dev);
+  at::Tensor h = at::embedding(embed_, ids.to(weights_->device, at::kLong));
 
   at::Tensor cos, sin;
   if (rope_) std::tie(cos, sin) = rope_->at_positions(position, t, weights_->device);

@@ -1,7 +1,6 @@
 // transformer_adapters.cpp: adapters on a loaded model: load a PEFT folder,
 // make a new one, switch, merge/unmerge into the base weights, save.
 #include <ATen/core/grad_mode.h>
-#include <fstream>
 
 #include "api/host_api.hpp"
 #include "common/atomic_write.hpp"
@@ -15,16 +14,6 @@
 namespace dsforge {
 namespace {
 
-nlohmann::json read_json(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw UserError(cat(file.string(), ": cannot open (an adapter folder holds adapter_config.json)"));
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw UserError(cat(file.string(), ": not valid JSON: ", e.what()));
-  }
-}
-
 at::Tensor take(ds_tensor* h) {
   at::Tensor t = h->value;
   tensor_api()->release(h);
@@ -34,7 +23,7 @@ at::Tensor take(ds_tensor* h) {
 }  // namespace
 
 void Transformer::load_adapter(const std::filesystem::path& dir, const std::string& name, const std::string& component) {
-  nlohmann::json settings = read_json(dir / "adapter_config.json");
+  nlohmann::json settings = read_json_file(dir / "adapter_config.json");
   const std::string type = settings.value("peft_type", "LORA");
   if (type != "LORA")
     throw UserError(cat((dir / "adapter_config.json").string(), ": peft_type '", type, "' is not supported (LORA)"));
@@ -174,18 +163,8 @@ void Transformer::save_adapter(const std::string& name, const std::filesystem::p
   if (ds_error* e = a.link.vtable->config_json(a.link.instance, &buffer))
     throw UserError(cat("adapter '", name, "': ", take_error_message(e)));
   nlohmann::json config = nlohmann::json::parse(buffer.bytes);
-  std::vector<std::pair<std::string, at::Tensor>> tensors;
-  for (auto& [key, t] : adapter_tensors(name)) tensors.emplace_back(key, t.detach());
   std::filesystem::create_directories(dir);
-  std::vector<at::Tensor> keep;  // contiguous CPU copies the entries point into
-  std::vector<SafetensorsEntryOut> entries;
-  for (auto& [key, t] : tensors) {
-    keep.push_back(t.to(at::kCPU).contiguous());
-    const at::Tensor& c = keep.back();
-    entries.push_back({key, safetensors_dtype_of(c.scalar_type()), c.sizes().vec(), c.data_ptr(),
-                       static_cast<size_t>(c.numel()) * c.element_size()});
-  }
-  write_safetensors(dir / "adapter_model.safetensors", entries, {{"format", "pt"}});
+  save_tensors(dir / "adapter_model.safetensors", adapter_tensors(name));
   AtomicOutputFile out(dir / "adapter_config.json");
   out.write(config.dump(2) + "\n");
   out.commit();

@@ -41,14 +41,7 @@ ds_error* t_topk(const ds_tensor* x, int64_t k, int64_t dim, int32_t largest, ds
 }
 
 ds_error* t_rms_norm(const ds_tensor* x, const ds_tensor* weight, double eps, ds_tensor** out) {
-  return produce("rms_norm", out, [&] {
-    const at::Tensor& v = ref(x);
-    // Float32 statistics, then back to the input dtype before the weight
-    // (what Llama, Qwen2 and DeepSeek's RMSNorm do).
-    at::Tensor f = v.to(at::promote_types(v.scalar_type(), at::kFloat));
-    at::Tensor normed = (f * at::rsqrt(f.pow(2).mean(-1, true) + eps)).to(v.scalar_type());
-    return weight ? ref(weight, "weight") * normed : normed;
-  });
+  return produce("rms_norm", out, [&] { return llama_rms_norm(ref(x), weight ? &ref(weight, "weight") : nullptr, eps); });
 }
 
 at::Tensor rotate_half(const at::Tensor& x) {

@@ -118,6 +118,15 @@ inline at::IntArrayRef dims_of(const int64_t* shape, size_t n) {
 }
 
 
+// Llama's RMSNorm: statistics in float32 (float64 stays float64), the
+// normalised value cast back to x's dtype before the weight multiply. The
+// `rms_norm` op and the host's own norms both use it.
+inline at::Tensor llama_rms_norm(const at::Tensor& x, const at::Tensor* weight, double eps) {
+  at::Tensor f = x.to(at::promote_types(x.scalar_type(), at::kFloat));
+  at::Tensor normed = (f * at::rsqrt(f.pow(2).mean(-1, true) + eps)).to(x.scalar_type());
+  return weight ? *weight * normed : normed;
+}
+
 // Appends the 1.3 model-block ops (model_ops.cpp).
 void add_model_ops(ds_tensor_api& t);
 

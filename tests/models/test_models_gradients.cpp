@@ -118,9 +118,7 @@ TEST_CASE("gradients through mla and deepseek_moe (deepseekv3_tiny)") {
 TEST_CASE("gradients through lora A and B (B starts non-zero in the fixture)") {
   at::manual_seed(4);
   const fs::path dir = kFixtures / "llama_tiny_lora";
-  LoadOptions o;
-  o.dtype = at::kDouble;
-  auto m = load_model(dir / "base", o);
+  auto m = load_f64(dir / "base");
   m->load_adapter(dir / "adapter", "fixture");
   Probe p = make_probe(dir, *m);
   for (auto& [key, t] : m->adapter_tensors("fixture")) {
